@@ -1,0 +1,457 @@
+import { networkInfo, totalMacs, totalParams, type LayerInfo } from './arithmetic.ts';
+import { pair, type Activation, type LayerSpec, type NetworkSpec } from './spec.ts';
+import { formatShape, ShapeError, sizeOf, type Tensor } from './tensor.ts';
+import { Rng } from './rng.ts';
+import { activationBackwardInto, activationForwardInto } from './ops/activations.ts';
+import { conv2dBackwardInto, conv2dScratchSize, conv2dForwardInto, conv2dGeometry, connectionMask, type Conv2dGeometry } from './ops/conv2d.ts';
+import { maxPoolBackwardInto, maxPoolForwardInto, poolGeometry, windowSumBackwardInto, windowSumInto, type PoolGeometry } from './ops/pool.ts';
+import { subsampleBackwardInto, subsampleForwardInto } from './ops/subsample.ts';
+import { denseBackwardInto, denseForwardInto } from './ops/dense.ts';
+import { rbfBackwardInto, rbfForwardInto } from './ops/rbf.ts';
+import { softmaxCrossEntropyInto, softmaxInto } from './ops/softmax.ts';
+
+/** One parameter tensor: a view into the network's flat parameter and gradient arrays. */
+export interface Param {
+  readonly name: string;
+  readonly layer: string;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly size: number;
+  readonly data: Float32Array;
+  readonly grad: Float32Array;
+  /** 1 where the entry is trainable; absent = all. Masked entries stay exactly zero. */
+  readonly mask?: Float32Array;
+}
+
+export interface LayerActivation {
+  readonly name: string;
+  /** Shape of one sample's output, e.g. [6, 28, 28]. */
+  readonly shape: readonly number[];
+  /** batch * size values. */
+  readonly data: Float32Array;
+}
+
+export interface ForwardResult {
+  readonly batch: number;
+  readonly activations: LayerActivation[];
+  /** The last layer's output: logits (softmax head) or distances (RBF head), batch * classes. */
+  readonly scores: Float32Array;
+  readonly probabilities: Float32Array;
+}
+
+export interface BuildOptions {
+  /** Seed for the initial weights. */
+  readonly seed?: number;
+  /** Place the parameters in this array (e.g. shared memory); its contents are used as they are. */
+  readonly paramBuffer?: Float32Array;
+  /** Place the gradients in this array. */
+  readonly gradBuffer?: Float32Array;
+}
+
+interface ParamRequest {
+  readonly suffix: string;
+  readonly shape: readonly number[];
+  readonly init: (rng: Rng, data: Float32Array) => void;
+  readonly mask?: Float32Array;
+}
+
+/** A layer's forward and backward over a batch, with its own reusable workspace. */
+interface Runner {
+  readonly info: LayerInfo;
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly params: ParamRequest[];
+  bind(params: Param[]): void;
+  forward(x: Float32Array, batch: number): Float32Array;
+  /** Writes dx (when given) and accumulates parameter gradients. */
+  backward(x: Float32Array, dy: Float32Array, dx: Float32Array | null, batch: number): void;
+}
+
+function heNormal(fanIn: (row: number) => number, rowSize: number) {
+  return (rng: Rng, data: Float32Array) => {
+    for (let i = 0; i < data.length; i++) data[i] = rng.normal() * Math.sqrt(2 / fanIn(Math.floor(i / rowSize)));
+  };
+}
+
+function lecunNormal(fanIn: (row: number) => number, rowSize: number) {
+  return (rng: Rng, data: Float32Array) => {
+    for (let i = 0; i < data.length; i++) data[i] = rng.normal() * Math.sqrt(1 / fanIn(Math.floor(i / rowSize)));
+  };
+}
+
+function initFor(activation: Activation | undefined, fanIn: (row: number) => number, rowSize: number) {
+  return activation === 'relu' ? heNormal(fanIn, rowSize) : lecunNormal(fanIn, rowSize);
+}
+
+const zeros = () => (_rng: Rng, data: Float32Array) => data.fill(0);
+
+/** Applies the layer's activation after its core op and routes the gradient back through it. */
+class ActivationStage {
+  pre = new Float32Array(0);
+  out = new Float32Array(0);
+  dPre = new Float32Array(0);
+  constructor(readonly fn: Activation) {}
+  ensure(n: number): void {
+    if (this.out.length < n) {
+      this.out = new Float32Array(n);
+      if (this.fn !== 'identity') {
+        this.pre = new Float32Array(n);
+        this.dPre = new Float32Array(n);
+      }
+    }
+  }
+  /** Where the core op should write. */
+  target(): Float32Array {
+    return this.fn === 'identity' ? this.out : this.pre;
+  }
+  apply(n: number): Float32Array {
+    if (this.fn !== 'identity') activationForwardInto(this.fn, this.pre, this.out, n);
+    return this.out;
+  }
+  grad(dy: Float32Array, n: number): Float32Array {
+    if (this.fn === 'identity') return dy;
+    activationBackwardInto(this.fn, this.out, dy, this.dPre, n);
+    return this.dPre;
+  }
+}
+
+function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo): Runner {
+  const [inC, inH, inW] = info.inputShape;
+  const [kh, kw] = pair(layer.kernel, 1);
+  const stride = pair(layer.stride, 1);
+  const padding = pair(layer.padding, 0);
+  const O = layer.filters;
+  const mask = layer.connections ? connectionMask(layer.connections, inC, kh, kw) : undefined;
+  const rowFanIn = (o: number) => (layer.connections ? layer.connections[o].length : inC) * kh * kw;
+  const act = new ActivationStage(layer.activation ?? 'identity');
+  let w!: Param, b!: Param;
+  let geometry: Conv2dGeometry | null = null;
+  let cols = new Float32Array(0);
+  const geom = (batch: number): Conv2dGeometry => {
+    if (!geometry || geometry.batch !== batch) {
+      geometry = conv2dGeometry([batch, inC, inH, inW], [O, inC, kh, kw], { stride, padding });
+      if (cols.length < conv2dScratchSize(geometry)) cols = new Float32Array(conv2dScratchSize(geometry));
+    }
+    return geometry;
+  };
+  const weightInit = initFor(layer.activation, rowFanIn, inC * kh * kw);
+  return {
+    info,
+    inSize: sizeOf(info.inputShape),
+    outSize: sizeOf(info.outputShape),
+    params: [
+      { suffix: 'weight', shape: [O, inC, kh, kw], mask, init: (rng, data) => { weightInit(rng, data); if (mask) for (let i = 0; i < data.length; i++) data[i] *= mask[i]; } },
+      { suffix: 'bias', shape: [O], init: zeros() },
+    ],
+    bind(params) { [w, b] = params; },
+    forward(x, batch) {
+      const g = geom(batch);
+      act.ensure(batch * this.outSize);
+      conv2dForwardInto(g, x, w.data, b.data, act.target(), cols);
+      return act.apply(batch * this.outSize);
+    },
+    backward(x, dy, dx, batch) {
+      const g = geom(batch);
+      const dPre = act.grad(dy, batch * this.outSize);
+      conv2dBackwardInto(g, x, w.data, dPre, dx, w.grad, b.grad, cols);
+      if (mask) for (let i = 0; i < mask.length; i++) w.grad[i] *= mask[i];
+    },
+  };
+}
+
+function poolRunner(layer: Extract<LayerSpec, { kind: 'maxpool' | 'avgpool' | 'subsample' }>, info: LayerInfo): Runner {
+  const [C, H, W] = info.inputShape;
+  const size = pair(layer.size, 1);
+  const stride = pair(layer.stride ?? layer.size, 1);
+  const act = new ActivationStage(layer.kind === 'subsample' ? (layer.activation ?? 'identity') : 'identity');
+  let geometry: PoolGeometry | null = null;
+  let argmax = new Int32Array(0);
+  let sums = new Float32Array(0);
+  let coef: Param | null = null, bias: Param | null = null;
+  const geom = (batch: number): PoolGeometry => {
+    if (!geometry || geometry.batch !== batch) geometry = poolGeometry(`${layer.kind} ${layer.name}`, [batch, C, H, W], size, stride);
+    return geometry;
+  };
+  const outSize = sizeOf(info.outputShape);
+  const area = size[0] * size[1];
+  return {
+    info,
+    inSize: C * H * W,
+    outSize,
+    params: layer.kind === 'subsample'
+      ? [
+          { suffix: 'coef', shape: [C], init: (_rng, d) => d.fill(1 / area) },
+          { suffix: 'bias', shape: [C], init: zeros() },
+        ]
+      : [],
+    bind(params) { if (layer.kind === 'subsample') [coef, bias] = params; },
+    forward(x, batch) {
+      const g = geom(batch);
+      const n = batch * outSize;
+      act.ensure(n);
+      if (layer.kind === 'maxpool') {
+        if (argmax.length < n) argmax = new Int32Array(n);
+        maxPoolForwardInto(g, x, act.target(), argmax);
+      } else if (layer.kind === 'avgpool') {
+        const y = act.target();
+        windowSumInto(g, x, y);
+        for (let i = 0; i < n; i++) y[i] /= area;
+      } else {
+        if (sums.length < n) sums = new Float32Array(n);
+        subsampleForwardInto(g, x, coef!.data, bias!.data, sums, act.target());
+      }
+      return act.apply(n);
+    },
+    backward(_x, dy, dx, batch) {
+      const g = geom(batch);
+      const dPre = act.grad(dy, batch * outSize);
+      if (layer.kind === 'maxpool') {
+        if (dx) maxPoolBackwardInto(g, dPre, argmax, dx);
+      } else if (layer.kind === 'avgpool') {
+        if (dx) windowSumBackwardInto(g, dPre, 1 / area, dx);
+      } else {
+        subsampleBackwardInto(g, sums, coef!.data, dPre, dx, coef!.grad, bias!.grad);
+      }
+    },
+  };
+}
+
+function denseRunner(layer: Extract<LayerSpec, { kind: 'dense' }>, info: LayerInfo): Runner {
+  const inFeatures = sizeOf(info.inputShape);
+  const units = layer.units;
+  const act = new ActivationStage(layer.activation ?? 'identity');
+  let w!: Param, b!: Param;
+  return {
+    info,
+    inSize: inFeatures,
+    outSize: units,
+    params: [
+      { suffix: 'weight', shape: [units, inFeatures], init: initFor(layer.activation, () => inFeatures, inFeatures) },
+      { suffix: 'bias', shape: [units], init: zeros() },
+    ],
+    bind(params) { [w, b] = params; },
+    forward(x, batch) {
+      act.ensure(batch * units);
+      denseForwardInto(batch, inFeatures, units, x, w.data, b.data, act.target());
+      return act.apply(batch * units);
+    },
+    backward(x, dy, dx, batch) {
+      const dPre = act.grad(dy, batch * units);
+      denseBackwardInto(batch, inFeatures, units, x, w.data, dPre, dx, w.grad, b.grad);
+    },
+  };
+}
+
+function elementwiseRunner(layer: Extract<LayerSpec, { kind: 'activation' | 'flatten' }>, info: LayerInfo): Runner {
+  const n = sizeOf(info.inputShape);
+  const act = new ActivationStage(layer.kind === 'activation' ? layer.fn : 'identity');
+  return {
+    info,
+    inSize: n,
+    outSize: n,
+    params: [],
+    bind() {},
+    forward(x, batch) {
+      act.ensure(batch * n);
+      act.target().set(x.subarray(0, batch * n));
+      return act.apply(batch * n);
+    },
+    backward(_x, dy, dx, batch) {
+      if (dx) dx.set(act.grad(dy, batch * n).subarray(0, batch * n));
+    },
+  };
+}
+
+function rbfRunner(layer: Extract<LayerSpec, { kind: 'rbf' }>, info: LayerInfo): Runner {
+  const inFeatures = sizeOf(info.inputShape);
+  const units = layer.centres.length;
+  const centres = Float32Array.from(layer.centres.flat());
+  let y = new Float32Array(0);
+  return {
+    info,
+    inSize: inFeatures,
+    outSize: units,
+    params: [],
+    bind() {},
+    forward(x, batch) {
+      if (y.length < batch * units) y = new Float32Array(batch * units);
+      rbfForwardInto(batch, inFeatures, units, x, centres, y);
+      return y;
+    },
+    backward(x, dy, dx, batch) {
+      if (dx) rbfBackwardInto(batch, inFeatures, units, x, centres, dy, dx);
+    },
+  };
+}
+
+function runnerFor(layer: LayerSpec, info: LayerInfo): Runner {
+  switch (layer.kind) {
+    case 'conv': return convRunner(layer, info);
+    case 'maxpool':
+    case 'avgpool':
+    case 'subsample': return poolRunner(layer, info);
+    case 'dense': return denseRunner(layer, info);
+    case 'activation':
+    case 'flatten': return elementwiseRunner(layer, info);
+    case 'rbf': return rbfRunner(layer, info);
+  }
+}
+
+/**
+ * A network built from a declarative spec. Parameters and gradients live in two flat Float32Arrays
+ * (so optimizers run one loop and workers can share them); each layer keeps reusable workspace sized
+ * for the largest batch seen, so steady-state training allocates nothing.
+ */
+export class Network {
+  readonly spec: NetworkSpec;
+  readonly layers: readonly LayerInfo[];
+  readonly params: readonly Param[];
+  readonly paramData: Float32Array;
+  readonly gradData: Float32Array;
+  /** Trainable parameters (masked entries excluded), as the layer arithmetic counts them. */
+  readonly trainableParams: number;
+  readonly macs: number;
+  readonly inputSize: number;
+  readonly classes: number;
+  private readonly runners: Runner[];
+  private outputs: Float32Array[] = [];
+  private dBuffers: Float32Array[] = [];
+  private probs = new Float32Array(0);
+  private dScores = new Float32Array(0);
+  private capacity = 0;
+
+  constructor(spec: NetworkSpec, options: BuildOptions = {}) {
+    this.spec = spec;
+    this.layers = networkInfo(spec);
+    this.trainableParams = totalParams(this.layers);
+    this.macs = totalMacs(this.layers);
+    this.inputSize = spec.input.channels * spec.input.height * spec.input.width;
+    if (spec.layers.length === 0) throw new ShapeError('network', 'has no layers');
+    const last = this.layers[this.layers.length - 1];
+    if (last.outputShape.length !== 1) {
+      throw new ShapeError('network', `the last layer ${last.name} must output a vector of class scores, got ${formatShape(last.outputShape)}`);
+    }
+    this.classes = last.outputShape[0];
+    this.runners = spec.layers.map((l, i) => runnerFor(l, this.layers[i]));
+    const total = this.runners.reduce((s, r) => s + r.params.reduce((t, p) => t + sizeOf(p.shape), 0), 0);
+    for (const [what, buf] of [['paramBuffer', options.paramBuffer], ['gradBuffer', options.gradBuffer]] as const) {
+      if (buf && buf.length !== total) throw new ShapeError('network', `${what} holds ${buf.length} values, the network has ${total}`);
+    }
+    this.paramData = options.paramBuffer ?? new Float32Array(total);
+    this.gradData = options.gradBuffer ?? new Float32Array(total);
+    const rng = new Rng(options.seed ?? 1);
+    const params: Param[] = [];
+    let offset = 0;
+    for (const r of this.runners) {
+      const mine: Param[] = [];
+      for (const req of r.params) {
+        const size = sizeOf(req.shape);
+        const p: Param = {
+          name: `${r.info.name}.${req.suffix}`, layer: r.info.name, shape: req.shape, offset, size,
+          data: this.paramData.subarray(offset, offset + size), grad: this.gradData.subarray(offset, offset + size), mask: req.mask,
+        };
+        if (!options.paramBuffer) req.init(rng, p.data);
+        mine.push(p);
+        offset += size;
+      }
+      r.bind(mine);
+      params.push(...mine);
+    }
+    this.params = params;
+  }
+
+  private ensure(batch: number): void {
+    if (batch <= this.capacity) return;
+    this.dBuffers = this.runners.map((r, i) => (i === 0 ? new Float32Array(0) : new Float32Array(batch * r.inSize)));
+    this.probs = new Float32Array(batch * this.classes);
+    this.dScores = new Float32Array(batch * this.classes);
+    this.capacity = batch;
+  }
+
+  private checkInput(input: Float32Array, batch: number): void {
+    if (!Number.isInteger(batch) || batch < 1) throw new ShapeError('network forward', `batch must be a positive integer, got ${batch}`);
+    if (input.length < batch * this.inputSize) {
+      const s = this.spec.input;
+      throw new ShapeError('network forward', `input holds ${input.length} values, a batch of ${batch} x [${s.channels}, ${s.height}, ${s.width}] needs ${batch * this.inputSize}`);
+    }
+  }
+
+  /** Runs the layers; the returned arrays are the layers' own buffers, valid until the next call. */
+  private run(input: Float32Array, batch: number): Float32Array {
+    this.checkInput(input, batch);
+    this.ensure(batch);
+    let x = input;
+    for (let i = 0; i < this.runners.length; i++) {
+      x = this.runners[i].forward(x, batch);
+      this.outputs[i] = x;
+    }
+    return x;
+  }
+
+  private sign(): 1 | -1 {
+    return this.spec.head === 'rbf' ? -1 : 1;
+  }
+
+  /** Inference: every layer's activations (copied) and the class probabilities. */
+  forward(input: Float32Array, batch = 1): ForwardResult {
+    const scores = this.run(input, batch);
+    const probabilities = new Float32Array(batch * this.classes);
+    softmaxInto(batch, this.classes, scores, this.sign(), probabilities);
+    const activations = this.runners.map((r, i) => ({
+      name: r.info.name,
+      shape: r.info.outputShape,
+      data: this.outputs[i].slice(0, batch * r.outSize),
+    }));
+    return { batch, activations, scores: scores.slice(0, batch * this.classes), probabilities };
+  }
+
+  /** Class probabilities only, written into `out` (batch * classes); no allocation. */
+  predictInto(input: Float32Array, batch: number, out: Float32Array): void {
+    const scores = this.run(input, batch);
+    softmaxInto(batch, this.classes, scores, this.sign(), out);
+  }
+
+  /**
+   * One forward and backward pass over a batch: adds d(loss)/d(params) * gradScale into gradData
+   * (callers zero it when they start a step), where the loss is the summed cross-entropy over the batch.
+   */
+  accumulateGradients(input: Float32Array, labels: ArrayLike<number>, labelOffset: number, batch: number, gradScale: number): { lossSum: number; correct: number } {
+    const scores = this.run(input, batch);
+    const stats = softmaxCrossEntropyInto(batch, this.classes, scores, this.sign(), labels, labelOffset, this.probs, this.dScores, gradScale);
+    let dy: Float32Array = this.dScores;
+    for (let i = this.runners.length - 1; i >= 0; i--) {
+      const x = i === 0 ? input : this.outputs[i - 1];
+      const dx = i === 0 ? null : this.dBuffers[i];
+      this.runners[i].backward(x, dy, dx, batch);
+      if (dx) dy = dx;
+    }
+    return stats;
+  }
+
+  getWeights(): Map<string, Tensor> {
+    return new Map(this.params.map((p) => [p.name, { shape: [...p.shape], data: p.data.slice() }]));
+  }
+
+  setWeights(weights: ReadonlyMap<string, Tensor>): void {
+    for (const p of this.params) {
+      const t = weights.get(p.name);
+      if (!t) throw new ShapeError('setWeights', `missing tensor ${p.name}`);
+      if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
+        throw new ShapeError('setWeights', `tensor ${p.name} has shape ${formatShape(t.shape)}, expected ${formatShape(p.shape)}`);
+      }
+      p.data.set(t.data);
+      if (p.mask) for (let i = 0; i < p.size; i++) p.data[i] *= p.mask[i];
+    }
+    const extra = [...weights.keys()].filter((k) => !this.params.some((p) => p.name === k));
+    if (extra.length > 0) throw new ShapeError('setWeights', `unknown tensors ${extra.join(', ')}`);
+  }
+}
+
+export function buildNetwork(spec: NetworkSpec, options: BuildOptions = {}): Network {
+  return new Network(spec, options);
+}
+
+/** Total length of a spec's flat parameter array (including masked entries), without building it. */
+export function flatParamCount(spec: NetworkSpec): number {
+  return new Network(spec, { seed: 0 }).paramData.length;
+}

@@ -1,0 +1,61 @@
+import { expectShape, ShapeError, tensor, type Tensor } from '../tensor.ts';
+
+/** Row-wise softmax of scores[N, K] scaled by `sign` (+1 for logits, -1 for RBF distances), max-shifted. */
+export function softmaxInto(batch: number, classes: number, scores: Float32Array, sign: 1 | -1, p: Float32Array): void {
+  for (let n = 0; n < batch; n++) {
+    const off = n * classes;
+    let max = -Infinity;
+    for (let k = 0; k < classes; k++) max = Math.max(max, sign * scores[off + k]);
+    let sum = 0;
+    for (let k = 0; k < classes; k++) {
+      const e = Math.exp(sign * scores[off + k] - max);
+      p[off + k] = e;
+      sum += e;
+    }
+    for (let k = 0; k < classes; k++) p[off + k] /= sum;
+  }
+}
+
+/**
+ * Mean cross-entropy of softmax(sign * scores) against integer labels, and its gradient with respect
+ * to the scores: sign * (p - onehot) / N. Returns the summed (not mean) loss and the correct count.
+ */
+export function softmaxCrossEntropyInto(
+  batch: number, classes: number, scores: Float32Array, sign: 1 | -1, labels: ArrayLike<number>, labelOffset: number,
+  p: Float32Array, dScores: Float32Array, gradScale: number,
+): { lossSum: number; correct: number } {
+  softmaxInto(batch, classes, scores, sign, p);
+  let lossSum = 0, correct = 0;
+  for (let n = 0; n < batch; n++) {
+    const off = n * classes;
+    const label = labels[labelOffset + n];
+    if (!Number.isInteger(label) || label < 0 || label >= classes) {
+      throw new ShapeError('softmax cross-entropy', `label ${label} of sample ${n} is outside 0..${classes - 1}`);
+    }
+    lossSum += -Math.log(Math.max(p[off + label], 1e-30));
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (p[off + k] > p[off + best]) best = k;
+    if (best === label) correct++;
+    for (let k = 0; k < classes; k++) {
+      dScores[off + k] = sign * gradScale * (p[off + k] - (k === label ? 1 : 0));
+    }
+  }
+  return { lossSum, correct };
+}
+
+export function softmax(scores: Tensor, sign: 1 | -1 = 1): Tensor {
+  expectShape('softmax', 'scores', scores.shape, [-1, -1]);
+  const p = tensor(scores.shape);
+  softmaxInto(scores.shape[0], scores.shape[1], scores.data, sign, p.data);
+  return p;
+}
+
+/** Mean loss and the gradient of the mean loss with respect to the scores. */
+export function softmaxCrossEntropy(scores: Tensor, labels: ArrayLike<number>, sign: 1 | -1 = 1): { loss: number; dScores: Tensor; probabilities: Tensor } {
+  expectShape('softmax cross-entropy', 'scores', scores.shape, [-1, -1]);
+  const [batch, classes] = scores.shape;
+  if (labels.length !== batch) throw new ShapeError('softmax cross-entropy', `${labels.length} labels for a batch of ${batch}`);
+  const p = tensor(scores.shape), d = tensor(scores.shape);
+  const { lossSum } = softmaxCrossEntropyInto(batch, classes, scores.data, sign, labels, 0, p.data, d.data, 1 / batch);
+  return { loss: lossSum / batch, dScores: d, probabilities: p };
+}

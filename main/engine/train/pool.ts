@@ -1,0 +1,134 @@
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { AugmentConfig } from '../augment.ts';
+import type { ImageDataset } from '../dataset.ts';
+import { Network } from '../network.ts';
+import type { NetworkSpec } from '../spec.ts';
+import { ShardComputer } from './shard.ts';
+import { CTRL_COUNT, CTRL_DONE, CTRL_EPOCH, CTRL_SIZE, CTRL_STEP, CTRL_STOP, shardRange, type WorkerSetup } from './shared.ts';
+
+/**
+ * Data-parallel gradients: the batch is split into `workers` shards; the calling thread computes the
+ * first, worker threads the others, all reading one set of parameters in shared memory and writing
+ * their gradients to their own slots, which are then summed in a fixed order (same seed and worker
+ * count, same result).
+ */
+export class GradientPool {
+  readonly network: Network;
+  private readonly threads: Worker[] = [];
+  private readonly ctrl: Int32Array;
+  private readonly indices: Int32Array;
+  private readonly stats: Float64Array;
+  private readonly grads: Float32Array;
+  private readonly local: ShardComputer;
+  private closed = false;
+
+  private constructor(
+    spec: NetworkSpec,
+    readonly workers: number,
+    readonly maxBatch: number,
+    private readonly shared: Omit<WorkerSetup, 'shard' | 'spec' | 'workers' | 'maxBatch' | 'seed' | 'augment' | 'count' | 'width' | 'height'>,
+    data: ImageDataset,
+    seed: number,
+    augment: AugmentConfig | null,
+  ) {
+    const paramCount = new Float32Array(shared.params).length;
+    this.grads = new Float32Array(shared.grads);
+    this.network = new Network(spec, { paramBuffer: new Float32Array(shared.params), gradBuffer: this.grads.subarray(0, paramCount) });
+    this.ctrl = new Int32Array(shared.ctrl);
+    this.indices = new Int32Array(shared.indices);
+    this.stats = new Float64Array(shared.stats);
+    this.local = new ShardComputer(this.network, data, augment, seed, Math.ceil(maxBatch / workers) + 1);
+  }
+
+  /** Builds the pool; `initial` holds the starting parameters (the flat array of a built Network). */
+  static async create(spec: NetworkSpec, initial: Float32Array, data: ImageDataset, options: { workers: number; maxBatch: number; seed: number; augment: AugmentConfig | null }): Promise<GradientPool> {
+    const workers = Math.max(1, Math.floor(options.workers));
+    const P = initial.length;
+    const params = new SharedArrayBuffer(P * 4);
+    new Float32Array(params).set(initial);
+    const images = new SharedArrayBuffer(data.images.length);
+    new Uint8Array(images).set(data.images);
+    const labels = new SharedArrayBuffer(data.labels.length);
+    new Uint8Array(labels).set(data.labels);
+    const shared = {
+      params,
+      grads: new SharedArrayBuffer(workers * P * 4),
+      indices: new SharedArrayBuffer(options.maxBatch * 4),
+      ctrl: new SharedArrayBuffer(CTRL_SIZE * 4),
+      stats: new SharedArrayBuffer(workers * 2 * 8),
+      images,
+      labels,
+    };
+    const sharedData: ImageDataset = { count: data.count, width: data.width, height: data.height, images: new Uint8Array(images), labels: new Uint8Array(labels) };
+    const pool = new GradientPool(spec, workers, options.maxBatch, shared, sharedData, options.seed, options.augment);
+    const script = workerScript();
+    const ready: Promise<void>[] = [];
+    for (let s = 1; s < workers; s++) {
+      const setup: WorkerSetup = { ...shared, spec, shard: s, workers, maxBatch: options.maxBatch, seed: options.seed, augment: options.augment, count: data.count, width: data.width, height: data.height };
+      const w = new Worker(script.url, { workerData: { ...setup, entry: script.entry } });
+      pool.threads.push(w);
+      ready.push(new Promise((resolve, reject) => {
+        w.once('message', () => resolve());
+        w.once('error', reject);
+        w.once('exit', (code) => reject(new Error(`gradient worker ${s} exited with code ${code} before it was ready`)));
+      }));
+    }
+    try {
+      await Promise.all(ready);
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    for (const w of pool.threads) w.removeAllListeners('exit');
+    return pool;
+  }
+
+  /** Mean gradient of samples indices[0..n) into network.gradData; returns summed loss and correct count. */
+  computeBatch(indices: Int32Array, n: number, epoch: number): { lossSum: number; correct: number } {
+    if (this.closed) throw new Error('gradient pool: used after close');
+    if (n > this.maxBatch) throw new Error(`gradient pool: batch of ${n} exceeds the maximum of ${this.maxBatch}`);
+    this.indices.set(indices.subarray(0, n));
+    Atomics.store(this.ctrl, CTRL_COUNT, n);
+    Atomics.store(this.ctrl, CTRL_EPOCH, epoch);
+    Atomics.store(this.ctrl, CTRL_DONE, 0);
+    Atomics.add(this.ctrl, CTRL_STEP, 1);
+    Atomics.notify(this.ctrl, CTRL_STEP);
+    const [from, to] = shardRange(n, 0, this.workers);
+    const mine = this.local.compute(this.indices, from, to, epoch, 1 / n);
+    let lossSum = mine.lossSum, correct = mine.correct;
+    for (;;) {
+      const done = Atomics.load(this.ctrl, CTRL_DONE);
+      if (done >= this.workers - 1) break;
+      Atomics.wait(this.ctrl, CTRL_DONE, done, 5000);
+    }
+    const P = this.network.paramData.length;
+    for (let s = 1; s < this.workers; s++) {
+      const off = s * P;
+      for (let i = 0; i < P; i++) this.grads[i] += this.grads[off + i];
+      lossSum += this.stats[s * 2];
+      correct += this.stats[s * 2 + 1];
+    }
+    return { lossSum, correct };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.ctrl, CTRL_STOP, 1);
+    Atomics.add(this.ctrl, CTRL_STEP, 1);
+    Atomics.notify(this.ctrl, CTRL_STEP);
+    await Promise.all(this.threads.map((w) => new Promise<void>((resolve) => {
+      const t = setTimeout(() => { void w.terminate().then(() => resolve()); }, 2000);
+      w.once('exit', () => { clearTimeout(t); resolve(); });
+    })));
+  }
+}
+
+/** The worker's entry: the compiled .js beside this file, or the .ts source through a tsx bootstrap. */
+function workerScript(): { url: URL; entry: string } {
+  const js = new URL('./gradient-worker.js', import.meta.url);
+  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(js))) return { url: js, entry: js.href };
+  return { url: new URL('./tsx-worker-bootstrap.mjs', import.meta.url), entry: new URL('./gradient-worker.ts', import.meta.url).href };
+}
