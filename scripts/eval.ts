@@ -1,0 +1,41 @@
+/**
+ * `npm run eval -- <subcommand> [options]`: evaluations that go through the same runtime the app uses.
+ * Each subcommand is its own module under scripts/eval/ exporting `run(args): Promise<number>` (the exit code).
+ */
+interface Subcommand {
+  readonly summary: string;
+  readonly load: () => Promise<{ run: (args: string[]) => Promise<number> }>;
+}
+
+const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  mnist: { summary: 'accuracy and confusion matrix on the 10k MNIST test set', load: () => import('./eval/mnist.ts') },
+};
+
+function usage(): string {
+  const lines = Object.entries(SUBCOMMANDS).map(([name, s]) => `  ${name.padEnd(12)} ${s.summary}`);
+  return ['usage: npm run eval -- <subcommand> [options]', '', 'subcommands:', ...lines, '', 'npm run eval -- <subcommand> --help for its options'].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const sub = SUBCOMMANDS[name];
+  if (!sub) {
+    console.error(`eval: unknown subcommand ${JSON.stringify(name)}\n\n${usage()}`);
+    return 2;
+  }
+  return (await sub.load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`eval: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exitCode = 1;
+  },
+);

