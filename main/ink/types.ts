@@ -1,0 +1,34 @@
+/**
+ * The ink format of DESIGN.md: strokes of points `[x, y]` or `[x, y, t, p]` (t in milliseconds, p pressure
+ * 0..1), in any unit, y growing downward.
+ */
+export type InkPoint = readonly [x: number, y: number] | readonly [x: number, y: number, t: number, p: number];
+export type InkStroke = readonly InkPoint[];
+
+export interface Ink {
+  readonly strokes: readonly InkStroke[];
+  readonly label?: number;
+  readonly writer?: string;
+}
+
+/** A malformed ink: says what is wrong and where (`ink.strokes[2][5]`). */
+export class InkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InkError';
+  }
+}
+
+/**
+ * Limits of a valid ink. A digit drawn by a person has 1 to 4 strokes and tens to a few hundred points;
+ * the caps sit far above that and exist so that a runaway input (a stuck pointer stream, a corrupted
+ * file) is refused with a clear message instead of exhausting memory. A million points (about 15 MB of
+ * JSON) is still accepted and preprocessed in well under a second.
+ */
+export const MAX_INK_POINTS = 1_000_000;
+export const MAX_INK_STROKES = 1_000;
+/**
+ * No device reports coordinates this large; beyond it the difference of two coordinates loses the
+ * precision needed to draw a digit.
+ */
+export const MAX_INK_COORDINATE = 1e9;
