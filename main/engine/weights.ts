@@ -70,6 +70,7 @@ export function weightsFromFile(json: unknown): { spec: NetworkSpec; weights: Ma
   const weights = new Map<string, Tensor>();
   for (const [name, t] of Object.entries(f.tensors)) {
     if (!t || !Array.isArray(t.shape) || typeof t.data !== 'string') throw new Error(`weights: tensor ${name} is malformed`);
+    if (!t.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`weights: tensor ${name} has an invalid shape ${formatShape(t.shape)}`);
     const data = base64ToFloat32(t.data, `tensor ${name}`);
     if (data.length !== sizeOf(t.shape)) {
       throw new Error(`weights: tensor ${name} has shape ${formatShape(t.shape)} but ${data.length} values`);

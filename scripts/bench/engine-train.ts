@@ -1,0 +1,29 @@
+import { decayMask, GradientPool, MODERN_LENET5, Network, Optimizer } from '../../main/engine/index.ts';
+import { BATCH, batchStart, type BenchData } from './data.ts';
+import type { Trainer } from './throughput.ts';
+
+/**
+ * The engine's training step as `npm run train` runs it: the gradient of a batch of 64 across `workers`
+ * threads (the calling thread computes one shard), then an Adam step. No augmentation, so the engine does
+ * the same work per sample as the other trainers in the benchmark.
+ */
+export async function openEngineTrainer(data: BenchData, workers: number): Promise<Trainer> {
+  const spec = MODERN_LENET5;
+  const initial = new Network(spec, { seed: 1 });
+  const pool = await GradientPool.create(spec, initial.paramData, data.train, { workers, maxBatch: BATCH, seed: 1, augment: null });
+  const net = pool.network;
+  const P = net.paramData.length;
+  const optimizer = new Optimizer({ kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, 1e-4, decayMask(net.params, P), new Float32Array(P).fill(1));
+  const order = Int32Array.from({ length: data.train.count }, (_, i) => i);
+  let k = 0;
+  return {
+    params: net.trainableParams,
+    samplesPerStep: BATCH,
+    step() {
+      const from = batchStart(k++, data.train.count);
+      pool.computeBatch(order.subarray(from, from + BATCH), BATCH, 0);
+      optimizer.step(net.paramData, net.gradData, 1e-3);
+    },
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Figures measured by modules other issues add under scripts/bench/. Each is optional: a module that is
+ * not there yet, or that cannot run here (no Chromium, say), makes its figures "skipped: reason" and
+ * the rest of the benchmark goes on.
+ *
+ * The contract a module meets, by exporting `measure` (or `run`, or a default function):
+ *
+ *   measure(options: ExtensionOptions): Promise<Record<string, number> | { skipped: string }>
+ *
+ * returning at least its figures' keys below as finite numbers (other finite numeric fields are kept in
+ * the JSON as extra detail), or `{ skipped }` with the reason it could not measure.
+ */
+export interface ExtensionOptions {
+  readonly quick: boolean;
+  /** The model folder the rest of the benchmark measured (a temporary random-weight one if none is trained). */
+  readonly modelDir: string;
+  /** Progress lines (they go to stderr, so --json's last stdout line stays the JSON object). */
+  readonly log: (line: string) => void;
+}
+
+export interface ExtensionFigure {
+  readonly key: string;
+  readonly label: string;
+  readonly unit: string;
+}
+
+export interface Extension {
+  /** Path relative to this folder. */
+  readonly module: string;
+  readonly figures: readonly ExtensionFigure[];
+}
+
+export const EXTENSIONS: readonly Extension[] = [
+  {
+    module: './ws-predict.ts',
+    figures: [
+      { key: 'wsPredictP50Ms', label: 'WebSocket predict round trip, all maps, p50', unit: 'ms' },
+      { key: 'wsPredictP95Ms', label: 'WebSocket predict round trip, all maps, p95', unit: 'ms' },
+    ],
+  },
+  {
+    module: './drawing-long-tasks.ts',
+    figures: [{ key: 'longestTaskWhileDrawingMs', label: 'longest renderer task while drawing', unit: 'ms' }],
+  },
+  {
+    module: './fine-tune.ts',
+    figures: [{ key: 'fineTune100Sec', label: 'fine-tune on 100 personal samples', unit: 's' }],
+  },
+];
+
+export type ExtensionOutcome =
+  | { readonly status: 'ok'; readonly values: Readonly<Record<string, number>> }
+  | { readonly status: 'skipped'; readonly reason: string };
+
+type MeasureFn = (options: ExtensionOptions) => unknown;
+
+/** Loads and runs one extension; never throws: every problem becomes a skip with its reason. */
+export async function runExtension(ext: Extension, options: ExtensionOptions): Promise<ExtensionOutcome> {
+  const url = new URL(ext.module, import.meta.url);
+  const shown = ext.module.startsWith('./') ? `scripts/bench/${ext.module.slice(2)}` : ext.module;
+  if (!existsSync(fileURLToPath(url))) return { status: 'skipped', reason: `${shown} is not written yet` };
+  let result: unknown;
+  try {
+    const mod = (await import(url.href)) as Record<string, unknown>;
+    const fn = [mod.measure, mod.run, mod.default].find((f): f is MeasureFn => typeof f === 'function');
+    if (!fn) return { status: 'skipped', reason: `${shown} exports no measure() function` };
+    result = await fn(options);
+  } catch (err) {
+    return { status: 'skipped', reason: `${shown} failed: ${firstLine(err)}` };
+  }
+  if (typeof result !== 'object' || result === null) return { status: 'skipped', reason: `${shown} returned ${String(result)}, not an object of figures` };
+  const record = result as Record<string, unknown>;
+  if (typeof record.skipped === 'string') return { status: 'skipped', reason: record.skipped };
+  const missing = ext.figures.filter((f) => typeof record[f.key] !== 'number' || !Number.isFinite(record[f.key]));
+  if (missing.length > 0) return { status: 'skipped', reason: `${shown} returned no number for ${missing.map((f) => f.key).join(', ')}` };
+  const values: Record<string, number> = {};
+  for (const [k, v] of Object.entries(record)) if (typeof v === 'number' && Number.isFinite(v)) values[k] = v;
+  return { status: 'ok', values };
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}
