@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import type { EventName, MethodName } from './channels.ts';
+import type {
+  ActivationSchema, ApiErrorBodySchema, AppInfoSchema, ArchSchema, CardFactsSchema, EVENT_SCHEMAS, ImageSchema,
+  InkSchema, LayerInfoSchema, LayerKernelsSchema, MenuCommandSchema, ModelInfoSchema, ModelListSchema,
+  ModelSummarySchema, PredictRequestSchema, PredictResponseSchema, PreprocessStepsSchema, ReceptiveFieldSchema,
+  REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ResultSchema,
+} from './schemas.ts';
+
+/** The types both sides compile against, inferred from the schemas so they cannot drift apart. */
+export type Arch = z.infer<typeof ArchSchema>;
+export type Ink = z.infer<typeof InkSchema>;
+export type Image = z.infer<typeof ImageSchema>;
+export type LayerActivation = z.infer<typeof ActivationSchema>;
+export type PreprocessSteps = z.infer<typeof PreprocessStepsSchema>;
+export type PredictRequest = z.infer<typeof PredictRequestSchema>;
+export type PredictResponse = z.infer<typeof PredictResponseSchema>;
+export type CardFacts = z.infer<typeof CardFactsSchema>;
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+export type ModelList = z.infer<typeof ModelListSchema>;
+export type ReceptiveField = z.infer<typeof ReceptiveFieldSchema>;
+export type LayerInfo = z.infer<typeof LayerInfoSchema>;
+export type ModelInfo = z.infer<typeof ModelInfoSchema>;
+export type LayerKernels = z.infer<typeof LayerKernelsSchema>;
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
+export type ErrorCode = ApiErrorBody['code'];
+export type Result = z.infer<typeof ResultSchema>;
+
+/** What a caller sends (the schemas' parsed form: the ink is typed, not `unknown`). */
+export type Requests = { [M in MethodName]: z.output<(typeof REQUEST_SCHEMAS)[M]> };
+export type Responses = { [M in MethodName]: z.output<(typeof RESPONSE_SCHEMAS)[M]> };
+export type EventPayloads = { [E in EventName]: z.output<(typeof EVENT_SCHEMAS)[E]> };
+
+/** A method whose request is an empty object can be called without an argument. */
+type Call<M extends MethodName> = Record<never, never> extends Requests[M]
+  ? (request?: Requests[M]) => Promise<Responses[M]>
+  : (request: Requests[M]) => Promise<Responses[M]>;
+
+/**
+ * The only door between the view and the core. The Electron preload bridge (window.lenet) and the
+ * browser-mode WebSocket client both implement it; the renderer never knows which one it holds.
+ * A failed call rejects with an ApiError carrying the handler's code and message.
+ *
+ *   predict(req)        ink -> prediction, the input image, every layer's activations
+ *   listModels()        the models on disk and which one is active
+ *   modelInfo({id})     layers with shapes, params, MACs, receptive fields; the model card
+ *   activateModel({id}) make a model the active one (emits modelChanged)
+ *   layerKernels(req)   a layer's weights (conv kernels, subsampling coefficients, dense matrix)
+ *   appInfo()           version and transport
+ *   onEvent(name, cb)   subscribe to an event; returns the unsubscribe function
+ */
+export type LenetApi = { readonly [M in MethodName]: Call<M> } & {
+  onEvent<E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void): () => void;
+};
+
+/** The error a client throws when a call fails; `code` says which kind of failure it was. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import { CHANNELS, METHOD_NAMES, methodOfChannel, type Channel, type MethodName } from './channels.ts';
+import { ApiError, type AppInfo, type Requests, type Responses, type Result } from './contract.ts';
+import type { LenetCore } from './core-port.ts';
+import { REQUEST_SCHEMAS } from './schemas.ts';
+
+/** A handler takes an unchecked payload from a transport, validates it, and answers or throws ApiError. */
+export type Handler = (payload: unknown) => Promise<unknown>;
+export type HandlerTable = Readonly<Record<Channel, Handler>>;
+
+export interface ShellInfo {
+  readonly transport: AppInfo['transport'];
+}
+
+/** One line naming where a payload went wrong, e.g. `ink.strokes.0.3: Invalid input`. */
+export function describeIssues(method: string, error: z.ZodError): string {
+  const parts = error.issues.slice(0, 3).map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return `${method}: invalid request: ${parts.join('; ')}${more}`;
+}
+
+function parseRequest<M extends MethodName>(method: M, payload: unknown): Requests[M] {
+  const parsed = REQUEST_SCHEMAS[method].safeParse(payload === undefined ? {} : payload);
+  if (!parsed.success) throw new ApiError('bad-request', describeIssues(method, parsed.error));
+  return parsed.data as Requests[M];
+}
+
+/**
+ * The handler table, written once: Electron's ipcMain and the browser-mode WebSocket server are two thin
+ * transports over it. Every handler validates its request with the contract's schema first.
+ */
+export function createHandlers(core: LenetCore, shell: ShellInfo): HandlerTable {
+  const methods: { [M in MethodName]: (request: Requests[M]) => Promise<Responses[M]> } = {
+    predict: (req) => core.predict(req),
+    listModels: () => core.listModels(),
+    modelInfo: (req) => core.modelInfo(req.id),
+    activateModel: (req) => core.activateModel(req.id),
+    layerKernels: (req) => core.layerKernels(req.modelId, req.layer),
+    appInfo: async () => ({ ...core.appInfo(), transport: shell.transport }),
+  };
+  const table = {} as Record<Channel, Handler>;
+  for (const method of METHOD_NAMES) {
+    const run = methods[method] as (request: unknown) => Promise<unknown>;
+    table[CHANNELS[method]] = async (payload) => run(parseRequest(method, payload));
+  }
+  return Object.freeze(table);
+}
+
+/** Turns anything thrown by a handler into the error a client sees. */
+export function toErrorResult(method: string, error: unknown): Extract<Result, { ok: false }> {
+  if (error instanceof ApiError) return { ok: false, error: { code: error.code, message: error.message } };
+  let detail: string;
+  try {
+    detail = error instanceof Error ? error.message : String(error);
+  } catch {
+    detail = 'an error that cannot be described'; // a hostile object whose toString throws
+  }
+  return { ok: false, error: { code: 'internal', message: `${method} failed: ${detail.slice(0, 500) || 'internal error'}` } };
+}
+
+/**
+ * Calls the handler for a channel and never throws: an unknown channel, an invalid payload or a failing
+ * core all come back as `{ ok: false, error }`. Both transports call exactly this.
+ */
+export async function dispatch(table: HandlerTable, channel: unknown, payload: unknown): Promise<Result> {
+  const method = methodOfChannel(channel);
+  if (method === undefined) {
+    const shown = typeof channel === 'string' ? JSON.stringify(channel.slice(0, 64)) : typeof channel;
+    return { ok: false, error: { code: 'unknown-channel', message: `unknown channel ${shown}` } };
+  }
+  try {
+    return { ok: true, value: await table[CHANNELS[method]](payload) };
+  } catch (error) {
+    return toErrorResult(method, error);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './core.ts';
+export * from './registry.ts';
+export * from './paths.ts';
+export * from './open-core.ts';

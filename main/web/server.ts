@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { EVENTS } from '../api/channels.ts';
+import type { CoreEvent } from '../api/core-port.ts';
+import { describeIssues, dispatch, type HandlerTable } from '../api/handlers.ts';
+import type { Result } from '../api/contract.ts';
+import { LIMITS } from '../api/schemas.ts';
+import { CallFrameSchema, TOKEN_PARAM, WS_PATH } from '../api/wire.ts';
+import { readStaticFile, resolveStaticPath } from './static-files.ts';
+import { allowedOrigins, contentSecurityPolicy, isAllowedHost, isAllowedOrigin, securityHeaders, tokenMatches } from './security.ts';
+
+export const LOOPBACK = '127.0.0.1';
+
+export interface WebServerOptions {
+  /** The handler table the page calls (the same one Electron's ipcMain serves). */
+  readonly table: HandlerTable;
+  /** Core events to push to every connected page. */
+  readonly subscribe?: (listener: (event: CoreEvent) => void) => () => void;
+  /** The built renderer (dist/renderer). */
+  readonly staticDir: string;
+  /** 0 (the default) lets the system pick a free port. */
+  readonly port?: number;
+  /** The per-run secret; random when omitted. */
+  readonly token?: string;
+  readonly maxMessageBytes?: number;
+  readonly maxConnections?: number;
+  /** Calls one page may have unanswered at once. */
+  readonly maxInFlight?: number;
+}
+
+export interface WebServer {
+  readonly port: number;
+  readonly token: string;
+  /** The address to open in a browser (carries the token). */
+  readonly url: string;
+  /** The WebSocket address the page connects to (carries the token). */
+  readonly wsUrl: string;
+  close(): Promise<void>;
+}
+
+type Reply = { id: number | null } & Result;
+
+function errorReply(id: number | null, code: Extract<Result, { ok: false }>['error']['code'], message: string): Reply {
+  return { id, ok: false, error: { code, message } };
+}
+
+/** The id of a frame that failed validation, when it has a usable one, so the page can match the error. */
+function salvageId(frame: unknown): number | null {
+  const id = typeof frame === 'object' && frame !== null ? (frame as { id?: unknown }).id : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
+}
+
+/** Answers one text frame from a page; never throws. */
+export async function answerFrame(table: HandlerTable, data: string): Promise<Reply> {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return errorReply(null, 'bad-request', 'a message must be JSON: {"id": <number>, "channel": <string>, "payload": <object>}');
+  }
+  const call = CallFrameSchema.safeParse(frame);
+  if (!call.success) return errorReply(salvageId(frame), 'bad-request', describeIssues('message', call.error));
+  return { id: call.data.id, ...(await dispatch(table, call.data.channel, call.data.payload)) };
+}
+
+/**
+ * Browser mode: serves the built renderer and the handler table over a WebSocket, on 127.0.0.1 only.
+ * The socket requires the per-run token, and both HTTP and WebSocket requests must carry our own Host
+ * (no DNS rebinding) — the socket also our own Origin (no other site's page can drive it).
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const maxMessageBytes = options.maxMessageBytes ?? LIMITS.maxMessageBytes;
+  const maxConnections = options.maxConnections ?? 16;
+  const maxInFlight = options.maxInFlight ?? 32;
+  let port = 0;
+  let csp = '';
+
+  const http = createServer((req, res) => {
+    void serveHttp(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('internal error');
+    });
+  });
+  http.on('clientError', (_err, socket) => socket.destroy());
+
+  async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const headers = securityHeaders(csp);
+    const refuse = (status: number, message: string) => {
+      res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(`${message}\n`);
+    };
+    if (!isAllowedHost(req.headers.host, port)) return refuse(403, 'forbidden: unexpected Host header');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return refuse(405, 'method not allowed');
+    }
+    const pathname = (req.url ?? '/').split('?')[0];
+    const found = resolveStaticPath(options.staticDir, pathname);
+    if (!found.ok) return refuse(found.status, found.reason);
+    const body = await readStaticFile(found.path);
+    if (!body) {
+      if (pathname === '/' || pathname === '/index.html') {
+        return refuse(503, 'the app is not built yet: run `npm run web` (it builds the renderer into dist/renderer first)');
+      }
+      return refuse(404, 'not found');
+    }
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': found.mime,
+      'Content-Length': String(body.byteLength),
+      'Cache-Control': found.mime.startsWith('text/html') ? 'no-store' : 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false });
+
+  function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  }
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
+    if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    if (!isAllowedHost(req.headers.host, port)) return refuseUpgrade(socket, 403, 'Forbidden: unexpected Host');
+    if (!isAllowedOrigin(req.headers.origin, port)) return refuseUpgrade(socket, 403, 'Forbidden: unexpected Origin');
+    if (!tokenMatches(url.searchParams.get(TOKEN_PARAM), token)) return refuseUpgrade(socket, 401, 'Unauthorized: missing or wrong token');
+    if (wss.clients.size >= maxConnections) return refuseUpgrade(socket, 503, 'Service Unavailable: too many connections');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    let inFlight = 0;
+    const send = (reply: Reply | { event: string; payload: unknown }) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(reply));
+    };
+    // ws reports an oversized frame here and closes the socket with 1009 "Max payload size exceeded".
+    ws.on('error', () => undefined);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return send(errorReply(null, 'bad-request', 'binary messages are not accepted: send JSON text'));
+      if (inFlight >= maxInFlight) return send(errorReply(salvageIdFromText(data), 'unavailable', `too many calls in flight (at most ${maxInFlight})`));
+      inFlight++;
+      void answerFrame(options.table, rawToString(data))
+        .then(send)
+        .finally(() => inFlight--);
+    });
+  });
+
+  const unsubscribe = options.subscribe?.((event) => {
+    const frame = JSON.stringify({ event: EVENTS[event.name], payload: event.payload });
+    for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(frame);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, LOOPBACK, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  port = (http.address() as AddressInfo).port;
+  csp = contentSecurityPolicy(allowedOrigins(port).map((o) => o.replace(/^http/, 'ws')));
+
+  return {
+    port,
+    token,
+    url: `http://${LOOPBACK}:${port}/?${TOKEN_PARAM}=${token}`,
+    wsUrl: `ws://${LOOPBACK}:${port}${WS_PATH}?${TOKEN_PARAM}=${token}`,
+    async close() {
+      unsubscribe?.();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+function salvageIdFromText(data: RawData): number | null {
+  try {
+    return salvageId(JSON.parse(rawToString(data)));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,26 @@
+import { ApiError, type ErrorCode, type LenetApi } from '../../main/api/contract.ts';
+import { METHOD_NAMES } from '../../main/api/channels.ts';
+import { ERROR_CODES } from '../../main/api/schemas.ts';
+
+/** `[not-found] no model called x` -> ApiError('not-found', 'no model called x'). */
+export function toApiError(error: unknown): ApiError {
+  const message = error instanceof Error ? error.message : String(error);
+  // Electron prefixes errors from the main world with "Error invoking remote method ...: Error: ".
+  const match = /\[([a-z-]+)\] ([\s\S]*)$/.exec(message);
+  if (match && (ERROR_CODES as readonly string[]).includes(match[1])) return new ApiError(match[1] as ErrorCode, match[2]);
+  return new ApiError('internal', message);
+}
+
+/** The preload's window.lenet, with its failures turned back into ApiErrors like the WebSocket client's. */
+export function wrapBridge(bridge: LenetApi): LenetApi {
+  const api: Record<string, unknown> = {};
+  for (const method of METHOD_NAMES) {
+    const call = bridge[method] as (request?: unknown) => Promise<unknown>;
+    api[method] = (request?: unknown) =>
+      call(request).catch((error: unknown) => {
+        throw toApiError(error);
+      });
+  }
+  api.onEvent = bridge.onEvent;
+  return api as unknown as LenetApi;
+}

@@ -1,0 +1,120 @@
+import { CHANNELS, METHOD_NAMES, eventOfChannel, EVENTS, type EventName, type MethodName } from '../../main/api/channels.ts';
+import { ApiError, type EventPayloads, type LenetApi } from '../../main/api/contract.ts';
+import { EVENT_SCHEMAS } from '../../main/api/schemas.ts';
+import { EventFrameSchema, ReplyFrameSchema, TOKEN_PARAM, WS_PATH } from '../../main/api/wire.ts';
+
+/** The part of the WebSocket interface the client uses (the browser's, or the `ws` package's in Node). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown }) => void): void;
+}
+export type SocketFactory = (url: string) => SocketLike;
+
+const OPEN = 1;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** ws://host/ws?token=... for the page at http://host/?token=... */
+export function socketUrlFor(pageUrl: string): string {
+  const page = new URL(pageUrl);
+  const token = page.searchParams.get(TOKEN_PARAM);
+  if (!token) throw new ApiError('forbidden', `the page URL has no ${TOKEN_PARAM}: open the URL that \`npm run web\` printed`);
+  const url = new URL(WS_PATH, page);
+  url.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = '';
+  url.searchParams.set(TOKEN_PARAM, token);
+  return url.toString();
+}
+
+/**
+ * LenetApi over the browser-mode WebSocket. Calls are matched to answers by id; the socket is opened on
+ * first use and reopened on the next call after it drops (calls in flight when it drops reject).
+ */
+export function createWsClient(url: string, openSocket: SocketFactory): LenetApi & { close(): void } {
+  let socket: SocketLike | null = null;
+  let ready: Promise<SocketLike> | null = null;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+
+  function failAll(reason: string): void {
+    for (const p of pending.values()) p.reject(new ApiError('unavailable', reason));
+    pending.clear();
+  }
+
+  function onMessage(data: unknown): void {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(typeof data === 'string' ? data : String(data));
+    } catch {
+      return; // the server only sends JSON; anything else is not ours to act on
+    }
+    const reply = ReplyFrameSchema.safeParse(frame);
+    if (reply.success) {
+      const p = reply.data.id === null ? undefined : pending.get(reply.data.id);
+      if (!p || reply.data.id === null) return;
+      pending.delete(reply.data.id);
+      if (reply.data.ok) p.resolve(reply.data.value);
+      else p.reject(new ApiError(reply.data.error.code, reply.data.error.message));
+      return;
+    }
+    const event = EventFrameSchema.safeParse(frame);
+    const name = event.success ? eventOfChannel(event.data.event) : undefined;
+    if (!event.success || name === undefined) return;
+    const payload = EVENT_SCHEMAS[name].safeParse(event.data.payload);
+    if (!payload.success) return;
+    for (const listener of listeners.get(name) ?? []) (listener as (p: unknown) => void)(payload.data);
+  }
+
+  function connect(): Promise<SocketLike> {
+    if (socket && socket.readyState === OPEN && ready) return ready;
+    if (ready && socket && socket.readyState === 0) return ready;
+    const s = openSocket(url);
+    socket = s;
+    ready = new Promise<SocketLike>((resolve, reject) => {
+      s.addEventListener('open', () => resolve(s));
+      s.addEventListener('error', () => reject(new ApiError('unavailable', 'cannot reach the LeNet Studio server (is `npm run web` still running?)')));
+      s.addEventListener('close', () => {
+        reject(new ApiError('unavailable', 'the connection to the LeNet Studio server closed'));
+        if (socket === s) {
+          socket = null;
+          ready = null;
+        }
+        failAll('the connection to the LeNet Studio server closed');
+      });
+      s.addEventListener('message', (event) => onMessage(event.data));
+    });
+    return ready;
+  }
+
+  async function call(method: MethodName, request: unknown): Promise<unknown> {
+    const s = await connect();
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      s.send(JSON.stringify({ id, channel: CHANNELS[method], payload: request ?? {} }));
+    });
+  }
+
+  const api: Record<string, unknown> = {};
+  for (const method of METHOD_NAMES) api[method] = (request?: unknown) => call(method, request);
+  api.onEvent = <E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void) => {
+    if (!(name in EVENTS)) throw new ApiError('bad-request', `unknown event ${String(name)}`);
+    const set = listeners.get(name) ?? new Set();
+    listeners.set(name, set);
+    set.add(listener as (payload: never) => void);
+    void connect().catch(() => undefined); // events arrive only over an open socket
+    return () => set.delete(listener as (payload: never) => void);
+  };
+  api.close = () => {
+    socket?.close(1000, 'client closed');
+    socket = null;
+    ready = null;
+  };
+  return api as unknown as LenetApi & { close(): void };
+}

@@ -1,0 +1,29 @@
+import { build } from 'esbuild';
+import { resolve } from 'node:path';
+
+/**
+ * Bundles the Electron main process and its preload into dist/main. Our own TypeScript is bundled;
+ * packages stay external (the packaged app carries node_modules, and onnxruntime-node is native).
+ * The preload is CommonJS and self-contained, as Electron's sandbox requires.
+ */
+const root = resolve(import.meta.dirname, '..');
+
+/** `outDir` is relative to the project (the main process finds the renderer and models beside it). */
+export async function buildMain(outDir = 'dist/main'): Promise<void> {
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', absWorkingDir: root } as const;
+  // import.meta.url means the bundle's own file, so URLs relative to it (worker scripts) resolve in dist/main.
+  await build({
+    ...common,
+    entryPoints: ['main/electron/main.ts'],
+    outfile: `${outDir}/main.cjs`,
+    packages: 'external',
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  });
+  await build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: `${outDir}/preload.cjs`, external: ['electron'] });
+}
+
+if (resolve(process.argv[1] ?? '') === resolve(import.meta.filename)) {
+  await buildMain();
+  console.log('built dist/main/main.cjs and dist/main/preload.cjs');
+}

@@ -1,0 +1,161 @@
+import { request } from 'node:http';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createHandlers } from '../../main/api/handlers.ts';
+import { ApiError } from '../../main/api/contract.ts';
+import { LIMITS, PredictResponseSchema } from '../../main/api/schemas.ts';
+import { createCore, type Core } from '../../main/core/core.ts';
+import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
+import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import { resolveStaticPath } from '../../main/web/static-files.ts';
+import { createWsClient, socketUrlFor } from '../../renderer/transport/ws-client.ts';
+import { makeModelsDir, nodeSockets, unipenInks } from './api-fixtures.ts';
+
+let models: Awaited<ReturnType<typeof makeModelsDir>>;
+let staticDir: string;
+let core: Core;
+let server: WebServer;
+
+beforeAll(async () => {
+  models = await makeModelsDir();
+  staticDir = await mkdtemp(join(tmpdir(), 'lenet-static-'));
+  await mkdir(join(staticDir, 'app', 'assets'), { recursive: true });
+  await writeFile(join(staticDir, 'app', 'index.html'), '<!doctype html><title>LeNet Studio</title>');
+  await writeFile(join(staticDir, 'app', 'assets', 'main.js'), 'console.log(1)');
+  await writeFile(join(staticDir, 'app', '.env'), 'SECRET=1');
+  await writeFile(join(staticDir, 'secret.txt'), 'outside the app folder');
+  core = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: '1.0.0' });
+  server = await startWebServer({ table: createHandlers(core, { transport: 'web' }), subscribe: (l) => core.subscribe(l), staticDir: join(staticDir, 'app') });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await core?.close();
+  await models?.cleanup();
+  await rm(staticDir, { recursive: true, force: true });
+});
+
+function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const origin = () => `http://127.0.0.1:${server.port}`;
+
+/** Opens a socket and resolves with 'open' or the HTTP status that refused it. */
+function tryConnect(url: string, options: WebSocket.ClientOptions): Promise<'open' | number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, options);
+    ws.on('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => resolve(-1));
+  });
+}
+
+describe('browser-mode static files', () => {
+  it('serves the app with its MIME type and a strict CSP', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain(`ws://127.0.0.1:${server.port}`);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const script = await get('/assets/main.js');
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.body).toBe('console.log(1)');
+  });
+
+  it('never serves a file outside the app folder, a hidden file or an unknown type', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/.env', '/%2eenv', '/index.html%00.js', '/%E0%A4%A']) {
+      const res = await get(path);
+      expect([400, 403, 404], path).toContain(res.status);
+      expect(res.body).not.toContain('outside the app folder');
+      expect(res.body).not.toContain('SECRET');
+    }
+    expect((await get('/missing.js')).status).toBe(404);
+    expect(resolveStaticPath('/srv/app', '/run.exe')).toMatchObject({ ok: false, status: 404 });
+    expect(resolveStaticPath('/srv/app', '/a/../../etc/passwd')).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('refuses a forged Host (DNS rebinding) and methods other than GET and HEAD', async () => {
+    expect((await get('/', { host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await get('/', { host: '127.0.0.1:1' })).status).toBe(403);
+    expect((await get('/', { host: `localhost:${server.port}` })).status).toBe(200);
+    expect((await get('/', {}, 'POST')).status).toBe(405);
+    expect((await get('/', {}, 'HEAD')).status).toBe(200);
+  });
+});
+
+describe('browser-mode WebSocket', () => {
+  it('opens only with the token, our Origin and our Host', async () => {
+    const base = `ws://127.0.0.1:${server.port}/ws`;
+    expect(await tryConnect(server.wsUrl, { origin: origin() })).toBe('open');
+    expect(await tryConnect(base, { origin: origin() })).toBe(401);
+    expect(await tryConnect(`${base}?token=${'x'.repeat(server.token.length)}`, { origin: origin() })).toBe(401);
+    expect(await tryConnect(`${base}?token=${server.token}x`, { origin: origin() })).toBe(401);
+    expect(await tryConnect(server.wsUrl, { origin: 'http://evil.example' })).toBe(403);
+    expect(await tryConnect(server.wsUrl, { origin: `http://127.0.0.1:${server.port + 1}` })).toBe(403);
+    expect(await tryConnect(server.wsUrl, {})).toBe(403);
+    expect(await tryConnect(server.wsUrl, { origin: origin(), headers: { host: `evil.example:${server.port}` } })).toBe(403);
+    expect(await tryConnect(server.wsUrl.replace('/ws?', '/other?'), { origin: origin() })).toBe(404);
+  });
+
+  it('closes a connection that sends an oversized message and keeps serving others', async () => {
+    const ws = new WebSocket(server.wsUrl, { origin: origin() });
+    await new Promise((r) => ws.on('open', r));
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    ws.on('error', () => undefined);
+    ws.send('x'.repeat(LIMITS.maxMessageBytes + 1));
+    expect(await closed).toBe(1009); // "message too big"
+    const client = createWsClient(server.wsUrl, nodeSockets(origin()));
+    const list = await client.listModels();
+    expect(list.activeId).toBe('modern');
+    client.close();
+  });
+
+  it('serves the contract through the renderer client, errors included, and pushes events', async () => {
+    const pageUrl = server.url;
+    expect(socketUrlFor(pageUrl)).toBe(server.wsUrl);
+    expect(() => socketUrlFor(`http://127.0.0.1:${server.port}/`)).toThrow(/token/);
+    const a = createWsClient(socketUrlFor(pageUrl), nodeSockets(origin()));
+    const b = createWsClient(socketUrlFor(pageUrl), nodeSockets(origin()));
+    const [ink] = await unipenInks(1);
+    const prediction = PredictResponseSchema.parse(await a.predict({ ink: { strokes: ink.strokes } }));
+    const direct = await core.predict({ ink: { strokes: ink.strokes } });
+    expect(prediction.probabilities).toEqual(direct.probabilities);
+    expect(prediction.activations.map((x) => x.data.length)).toEqual(direct.activations.map((x) => x.data.length));
+
+    const error = await a.modelInfo({ id: 'missing' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'not-found', message: expect.stringContaining('no model called missing') });
+
+    const seen: string[] = [];
+    b.onEvent('modelChanged', (payload) => seen.push(payload.activeId));
+    await b.appInfo(); // b's socket is open before the change
+    await a.activateModel({ id: 'classic' });
+    await a.activateModel({ id: 'modern' });
+    await b.appInfo(); // events are sent before later answers on the same socket
+    expect(seen).toEqual(['classic', 'modern']);
+    expect(await a.appInfo()).toMatchObject({ transport: 'web', version: '1.0.0' });
+    a.close();
+    b.close();
+  });
+});
