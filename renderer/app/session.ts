@@ -1,0 +1,139 @@
+import { getApi, type LenetApi, type MenuCommand, type PredictResponse } from '../transport/index.ts';
+import { toWireInk, type WireInk } from '../drawing/ink.ts';
+import { visibleStrokes } from '../drawing/drawingActions.ts';
+import { PredictionScheduler } from '../predict/predictionScheduler.ts';
+import { actions, useStudio, type StudioState } from '../state/store.ts';
+
+/**
+ * Wires the store to the core: loads the models, keeps predictions live while the ink changes (paced by
+ * the PredictionScheduler), and turns the shell's menu commands into store actions. Components never
+ * call the API for predictions themselves.
+ */
+
+/** What the end-to-end tests read: the ink behind the prediction on screen, so they can ask the core about exactly that ink. */
+export interface StudioTestHook {
+  readonly shown: { readonly seq: number; readonly ink: WireInk; readonly top: number; readonly modelId: string; readonly empty: boolean } | null;
+  readonly idle: boolean;
+  readonly sent: number;
+}
+
+declare global {
+  interface Window {
+    __lenetStudio?: StudioTestHook;
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+let apiPromise: Promise<LenetApi> | null = null;
+export function api(): Promise<LenetApi> {
+  apiPromise ??= getApi();
+  return apiPromise;
+}
+
+async function loadModelInfo(client: LenetApi, id: string): Promise<void> {
+  if (useStudio.getState().modelInfo[id]) return;
+  actions.modelInfoLoaded(await client.modelInfo({ id }));
+}
+
+export async function activateModel(id: string): Promise<void> {
+  const state = useStudio.getState();
+  if (state.activeModelId === id || state.switchingModel) return;
+  actions.switchingModel(true);
+  try {
+    const client = await api();
+    const list = await client.activateModel({ id });
+    await loadModelInfo(client, list.activeId);
+    actions.modelsListed(list);
+  } catch (error) {
+    actions.connectionFailed(message(error));
+  } finally {
+    actions.switchingModel(false);
+  }
+}
+
+function runMenuCommand(command: MenuCommand['command']): void {
+  switch (command) {
+    case 'undo': return actions.undo();
+    case 'redo': return actions.redo();
+    case 'clear': return actions.clear();
+    case 'toggle-steps': return actions.toggleSteps();
+    case 'show-about': return actions.setAboutOpen(true);
+    case 'language-en': return actions.setLanguage('en');
+    case 'language-zh-CN': return actions.setLanguage('zh-CN');
+  }
+}
+
+/** Starts the session once; returns a function that stops listening. */
+export function startSession(): () => void {
+  const stops: (() => void)[] = [];
+  let stopped = false;
+  let shown: StudioTestHook['shown'] = null;
+
+  const scheduler = new PredictionScheduler<{ ink: WireInk; modelId: string; withSteps: boolean }, PredictResponse>(
+    {
+      send: async (request) => (await api()).predict({ ink: request.ink, modelId: request.modelId, withSteps: request.withSteps }),
+      apply: (response, request, seq) => {
+        shown = { seq, ink: request.ink, top: response.top, modelId: response.modelId, empty: response.empty };
+        actions.showPrediction({ response, ink: request.ink, seq });
+      },
+      fail: (error) => actions.predictionFailed(message(error)),
+      idleChanged: (idle) => actions.setPredictionIdle(idle),
+    },
+    (callback) => window.requestAnimationFrame(() => callback()),
+  );
+
+  window.__lenetStudio = {
+    get shown() {
+      return shown;
+    },
+    get idle() {
+      return scheduler.idle;
+    },
+    get sent() {
+      return scheduler.sentCount;
+    },
+  };
+
+  const requestPrediction = (state: StudioState): void => {
+    if (!state.activeModelId) return;
+    scheduler.request({ ink: toWireInk(visibleStrokes(state.drawing)), modelId: state.activeModelId, withSteps: state.showSteps });
+  };
+
+  // Predict again whenever what the core would see changes: the strokes, the model, or whether steps are shown.
+  stops.push(
+    useStudio.subscribe((state, previous) => {
+      const inkChanged = state.drawing.strokes !== previous.drawing.strokes || state.drawing.active !== previous.drawing.active;
+      if (inkChanged || state.activeModelId !== previous.activeModelId || state.showSteps !== previous.showSteps) requestPrediction(state);
+    }),
+  );
+
+  void (async () => {
+    try {
+      const client = await api();
+      const appInfo = await client.appInfo({});
+      const list = await client.listModels({});
+      await loadModelInfo(client, list.activeId);
+      if (stopped) return;
+      actions.connected(appInfo);
+      actions.modelsListed(list);
+      stops.push(
+        client.onEvent('modelChanged', (changed) => {
+          void loadModelInfo(client, changed.activeId).then(() => actions.modelsListed(changed), (error: unknown) => actions.connectionFailed(message(error)));
+        }),
+        client.onEvent('menuCommand', ({ command }) => runMenuCommand(command)),
+      );
+      // Other models' layer tables are small: fetch them now so switching is instant.
+      for (const model of list.models) void loadModelInfo(client, model.id).catch(() => undefined);
+    } catch (error) {
+      actions.connectionFailed(message(error));
+    }
+  })();
+
+  return () => {
+    stopped = true;
+    for (const stop of stops) stop();
+  };
+}

@@ -1,0 +1,60 @@
+import { memo, useEffect, useMemo, useRef } from 'react';
+import { Layer, Path, Stage } from 'react-konva';
+import { useTranslation } from 'react-i18next';
+import { useStudio } from '../state/store.ts';
+import { INK_FIELD_SIZE } from './coords.ts';
+import type { Stroke } from './ink.ts';
+import { attachPointerInput } from './pointerInput.ts';
+import { strokeOutlinePath } from './strokeOutline.ts';
+import { useElementWidth } from '../ui/useElementWidth.ts';
+
+const INK_COLOUR = '#1b2230';
+
+const StrokeShape = memo(function StrokeShape({ stroke, complete }: { stroke: Stroke; complete: boolean }) {
+  const data = useMemo(() => strokeOutlinePath(stroke, complete), [stroke, complete]);
+  return <Path data={data} fill={INK_COLOUR} listening={false} perfectDrawEnabled={false} />;
+});
+
+/** The square drawing field: Konva draws the strokes; pointer input goes straight to the store. */
+export function DrawingCanvas() {
+  const { t } = useTranslation();
+  const fieldRef = useRef<HTMLDivElement>(null);
+  const size = useElementWidth(fieldRef, 320); // the field is square
+  const strokes = useStudio((s) => s.drawing.strokes);
+  const active = useStudio((s) => s.drawing.active);
+  const tool = useStudio((s) => s.tool);
+
+  useEffect(() => {
+    const field = fieldRef.current;
+    return field ? attachPointerInput(field) : undefined;
+  }, []);
+
+  const scale = size / INK_FIELD_SIZE;
+  const empty = strokes.length === 0 && !active;
+  return (
+    <div
+      ref={fieldRef}
+      className={`drawing-field drawing-field--${tool}`}
+      role="img"
+      tabIndex={0}
+      aria-label={t('draw.fieldLabel', { count: strokes.length })}
+      data-testid="drawing-field"
+      data-strokes={strokes.length}
+    >
+      <div className="drawing-field__guides" aria-hidden="true" />
+      {empty && (
+        <div className="drawing-field__placeholder" aria-hidden="true">
+          {t('draw.placeholder')}
+        </div>
+      )}
+      <Stage width={size} height={size} listening={false} className="drawing-field__stage">
+        <Layer scaleX={scale} scaleY={scale} listening={false}>
+          {strokes.map((stroke) => (
+            <StrokeShape key={stroke.id} stroke={stroke} complete />
+          ))}
+          {active && <StrokeShape stroke={active} complete={false} />}
+        </Layer>
+      </Stage>
+    </div>
+  );
+}

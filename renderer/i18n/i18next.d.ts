@@ -1,0 +1,9 @@
+import type { en } from './en.ts';
+
+// Typed keys: t('a.missing.key') does not compile.
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof en };
+  }
+}

@@ -1,0 +1,97 @@
+import { useDeferredValue, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../i18n/format.ts';
+import { actions, useStudio, type Scaling } from '../state/store.ts';
+import { SegmentedControl } from '../ui/SegmentedControl.tsx';
+import { useElementWidth } from '../ui/useElementWidth.ts';
+import { DisplayScaleContext, displayScaleFor } from './displayScale.ts';
+import { layerScaleKinds } from './layerDisplay.ts';
+import { LayerSection } from './LayerSection.tsx';
+
+function HoverReadout() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const hovered = useStudio((s) => s.hovered);
+  const info = useStudio((s) => (s.hovered ? s.modelInfo[s.hovered.modelId] : undefined));
+  let text: string = t('layers.hoverNone');
+  if (hovered && info) {
+    const layer = info.layers.find((l) => l.name === hovered.layer);
+    const isOutput = info.layers.at(-1)?.name === hovered.layer;
+    const value = format.value(hovered.value);
+    if (layer && layer.outputShape.length === 3 && layer.outputShape[1] * layer.outputShape[2] > 1) {
+      text = t('layers.hoverMap', { layer: hovered.layer, map: hovered.map, row: hovered.row, col: hovered.col, value });
+    } else {
+      text = t(isOutput ? 'layers.hoverOutput' : 'layers.hoverVector', { layer: hovered.layer, unit: hovered.map, value });
+    }
+  }
+  return (
+    <p className={hovered ? 'readout readout--on' : 'readout'} aria-live="polite" data-testid="hover-readout">
+      {text}
+    </p>
+  );
+}
+
+/** Every layer of the model that computed the prediction on screen, in order. */
+export function LayersPanel() {
+  const { t } = useTranslation();
+  // Redrawing every map is the heaviest work of a prediction: as a deferred value React renders it in
+  // small interruptible slices, so pointer input and the stroke on the canvas never wait for it.
+  const shown = useDeferredValue(useStudio((s) => s.prediction));
+  const scaling = useStudio((s) => s.scaling);
+  const listRef = useRef<HTMLDivElement>(null);
+  const displayScale = displayScaleFor(useElementWidth(listRef, 0) - 32);
+  const hovered = useStudio((s) => s.hovered);
+  const selected = useStudio((s) => s.selected);
+  const modelInfo = useStudio((s) => s.modelInfo);
+  const model = shown ? modelInfo[shown.response.modelId] : undefined;
+  const response = shown?.response;
+
+  const scalingOptions: { value: Scaling; label: string; tip: string }[] = [
+    { value: 'map', label: t('layers.perMap'), tip: t('layers.perMapTip') },
+    { value: 'layer', label: t('layers.perLayer'), tip: t('layers.perLayerTip') },
+  ];
+
+  let sections = null;
+  if (response && model) {
+    const inputNonNegative = response.networkInput.data.every((v) => v >= 0);
+    const kinds = layerScaleKinds(model.layers, inputNonNegative);
+    const byName = new Map(response.activations.map((a) => [a.name, a]));
+    const focus = selected?.modelId === model.id ? selected : hovered?.modelId === model.id ? hovered : null;
+    sections = model.layers.map((layer, index) => {
+      const activation = byName.get(layer.name);
+      if (!activation) return null;
+      return (
+        <LayerSection
+          key={`${model.id}/${layer.name}`}
+          model={model}
+          layer={layer}
+          index={index}
+          activation={activation}
+          scale={kinds[index]}
+          perLayer={scaling === 'layer'}
+          top={response.top}
+          highlightMap={focus && focus.layer === layer.name ? focus.map : null}
+        />
+      );
+    });
+  }
+
+  return (
+    <section className="panel layers" aria-labelledby="layers-title" data-testid="layers" data-model={model?.id ?? ''}>
+      <header className="layers__header">
+        <div>
+          <h2 id="layers-title">{t('layers.title')}</h2>
+          <p className="muted small">{t('layers.hint')}</p>
+        </div>
+        <div className="layers__controls">
+          <span className="header-field__label">{t('layers.scaling')}</span>
+          <SegmentedControl label={t('layers.scaling')} options={scalingOptions} value={scaling} onChange={actions.setScaling} testId="scaling-switcher" />
+        </div>
+      </header>
+      <HoverReadout />
+      <div className="layers__list" ref={listRef}>
+        <DisplayScaleContext.Provider value={displayScale}>{sections ?? <p className="muted">{t('layers.waiting')}</p>}</DisplayScaleContext.Provider>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,161 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../i18n/format.ts';
+import { actions, useStudio, type SelectedMap } from '../state/store.ts';
+import type { LayerInfo, LayerKernels, ModelInfo } from '../transport/index.ts';
+import { CloseIcon } from '../ui/icons.tsx';
+import { largestMagnitude } from './colorScale.ts';
+import { ColorLegend } from './ColorLegend.tsx';
+import { HeatmapCanvas } from './HeatmapCanvas.tsx';
+import { layerLayout, layerScaleKinds, vectorColumns } from './layerDisplay.ts';
+import { useLayerKernels } from './useLayerKernels.ts';
+
+const KERNEL_PX = 64;
+
+function ConvKernels({ kernels, map, from }: { kernels: LayerKernels; map: number; from: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const [, inChannels, kh, kw] = kernels.shape;
+  const size = kh * kw;
+  const reads = kernels.connections?.[map];
+  const connected = (c: number) => !reads || reads.includes(c);
+  const filterOffset = map * inChannels * size;
+  let limit = 0;
+  for (let c = 0; c < inChannels; c++) if (connected(c)) limit = Math.max(limit, largestMagnitude(kernels.data, filterOffset + c * size, size));
+  return (
+    <>
+      <p className="muted small">{t('detail.kernelsExplain', { kh, kw, bias: format.value(kernels.bias[map] ?? 0) })}</p>
+      <ol className="kernel-grid" data-testid="kernels" data-count={reads ? reads.length : inChannels}>
+        {Array.from({ length: inChannels }, (_, c) => (
+          <li key={c} className={connected(c) ? 'kernel' : 'kernel kernel--off'}>
+            {connected(c) ? (
+              <HeatmapCanvas values={kernels.data} offset={filterOffset + c * size} height={kh} width={kw} scale="diverging" limit={limit} displaySize={KERNEL_PX} label={t('detail.kernelFrom', { layer: from, map: c })} />
+            ) : (
+              <span className="kernel__off" style={{ width: KERNEL_PX, height: KERNEL_PX }}>
+                {t('detail.notConnected')}
+              </span>
+            )}
+            <span className="small muted">{t('detail.kernelFrom', { layer: from, map: c })}</span>
+          </li>
+        ))}
+      </ol>
+      <ColorLegend kind="diverging" limit={limit} perMap={false} />
+    </>
+  );
+}
+
+function DenseWeights({ kernels, unit, from }: { kernels: LayerKernels; unit: number; from: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const inFeatures = kernels.shape[1];
+  const columns = vectorColumns(inFeatures);
+  const rows = Math.ceil(inFeatures / columns);
+  const limit = largestMagnitude(kernels.data, unit * inFeatures, inFeatures);
+  return (
+    <>
+      <p className="muted small">
+        {t('detail.weights', { count: inFeatures, from })} {t('detail.weightsExplain', { bias: format.value(kernels.bias[unit] ?? 0) })}
+      </p>
+      <HeatmapCanvas values={kernels.data} offset={unit * inFeatures} height={rows} width={columns} scale="diverging" limit={limit} displaySize={16 * Math.max(rows, columns)} label={t('detail.weights', { count: inFeatures, from })} className="heatmap--vector" />
+      <ColorLegend kind="diverging" limit={limit} perMap={false} />
+    </>
+  );
+}
+
+function Weights({ model, layer, map, from }: { model: ModelInfo; layer: LayerInfo; map: number; from: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const state = useLayerKernels(model.id, layer.name, layer.hasWeights);
+  const [kh, kw] = layer.kernel ?? [2, 2];
+  if (layer.kind === 'maxpool') return <p className="small">{t('detail.maxpool', { kh, kw, from, map })}</p>;
+  if (state.status === 'none') return <p className="small">{t('detail.noWeights')}</p>;
+  if (state.status === 'loading') return <p className="muted small">{t('detail.loading')}</p>;
+  if (state.status === 'failed') return <p className="error small">{t('detail.failed', { message: state.message })}</p>;
+  const kernels = state.kernels;
+  if (kernels.kind === 'subsample') {
+    return <p className="small">{t('detail.subsample', { kh, kw, from, map, coef: format.value(kernels.data[map] ?? 0), bias: format.value(kernels.bias[map] ?? 0) })}</p>;
+  }
+  if (kernels.kind === 'dense') return <DenseWeights kernels={kernels} unit={map} from={from} />;
+  return <ConvKernels kernels={kernels} map={map} from={from} />;
+}
+
+function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelInfo }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const shown = useStudio((s) => s.prediction);
+  const index = model.layers.findIndex((l) => l.name === selected.layer);
+  const layer = model.layers[index];
+  if (!layer) return null;
+  const from = index > 0 ? model.layers[index - 1].name : t('detail.input');
+  const activation = shown?.response.modelId === model.id ? shown.response.activations.find((a) => a.name === layer.name) : undefined;
+  const layout = activation ? layerLayout(activation.shape) : null;
+  const scale = shown ? layerScaleKinds(model.layers, shown.response.networkInput.data.every((v) => v >= 0))[index] : 'diverging';
+
+  let picture = null;
+  if (activation && layout?.kind === 'maps') {
+    const size = layout.height * layout.width;
+    const limit = largestMagnitude(activation.data, selected.map * size, size);
+    picture = (
+      <figure className="detail__map">
+        <HeatmapCanvas
+          values={activation.data}
+          offset={selected.map * size}
+          height={layout.height}
+          width={layout.width}
+          scale={scale}
+          limit={limit}
+          displaySize={252}
+          label={t('detail.title', { layer: layer.name, map: selected.map })}
+          onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId: model.id, layer: layer.name, map: selected.map, ...unit })}
+        />
+        <ColorLegend kind={scale} limit={limit} perMap={false} />
+      </figure>
+    );
+  } else if (activation) {
+    picture = <p className="detail__value">{format.value(activation.data[selected.map] ?? 0)}</p>;
+  }
+
+  return (
+    <div className="detail__body">
+      {picture}
+      <div className="detail__weights">
+        <h3>{t('detail.kernels')}</h3>
+        <Weights model={model} layer={layer} map={selected.map} from={from} />
+      </div>
+    </div>
+  );
+}
+
+/** A map enlarged, with the weights that produced it. A modal <dialog>: Esc closes, focus returns. */
+export function MapDetailDialog() {
+  const { t } = useTranslation();
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const selected = useStudio((s) => s.selected);
+  const model = useStudio((s) => (s.selected ? s.modelInfo[s.selected.modelId] : undefined));
+  const open = Boolean(selected && model);
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  const isMap = model && selected ? layerLayout(model.layers.find((l) => l.name === selected.layer)?.outputShape ?? []).kind === 'maps' : true;
+  const title = selected ? t(isMap ? 'detail.title' : 'detail.titleUnit', { layer: selected.layer, map: selected.map }) : '';
+  return (
+    <dialog ref={dialogRef} className="dialog detail" aria-labelledby="detail-title" onClose={() => actions.selectMap(null)} data-testid="map-detail">
+      {selected && model && (
+        <>
+          <header className="dialog__header">
+            <h2 id="detail-title">{title}</h2>
+            <button type="button" className="tool tool--icon" aria-label={t('detail.close')} title={t('detail.close')} onClick={() => actions.selectMap(null)} autoFocus>
+              <CloseIcon />
+            </button>
+          </header>
+          <DetailBody selected={selected} model={model} />
+        </>
+      )}
+    </dialog>
+  );
+}

@@ -1,0 +1,42 @@
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../i18n/format.ts';
+import { actions } from '../state/store.ts';
+import { largestMagnitude, type ScaleKind } from './colorScale.ts';
+import { useDisplayScale } from './displayScale.ts';
+import { HeatmapCanvas } from './HeatmapCanvas.tsx';
+
+const BASE_CELL = 40;
+
+/** The output layer's ten values under their digits; the winner (the core's top) is marked. */
+export function OutputView({ modelId, layer, data, scale, top, head }: { modelId: string; layer: string; data: readonly number[]; scale: ScaleKind; top: number; head: 'softmax' | 'rbf' }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const CELL = Math.round(BASE_CELL * useDisplayScale());
+  return (
+    <div className="output-view" data-testid={`maps-${layer}`} data-count={1}>
+      <p className="muted small">{head === 'rbf' ? t('layers.outputRbf') : t('layers.outputSoftmax')}</p>
+      <div className="output-view__cells" style={{ width: CELL * data.length }}>
+        <HeatmapCanvas
+          values={data}
+          offset={0}
+          height={1}
+          width={data.length}
+          scale={scale}
+          limit={largestMagnitude(data, 0, data.length)}
+          displaySize={CELL * data.length}
+          label={t('layers.vectorLabel', { layer, count: data.length })}
+          className="heatmap--vector"
+          onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId, layer, map: unit.col, row: 0, col: 0, value: unit.value })}
+        />
+        <div className="output-view__labels" aria-hidden="true">
+          {data.map((v, digit) => (
+            <span key={digit} className={digit === top ? 'output-view__label output-view__label--top' : 'output-view__label'} style={{ width: CELL }}>
+              <b>{digit}</b>
+              <small>{format.value(v)}</small>
+            </span>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../i18n/format.ts';
+import { useStudio } from '../state/store.ts';
+import { Tooltip } from '../ui/Tooltip.tsx';
+import { verdictOf } from './confidence.ts';
+import { ProbabilityBars } from './ProbabilityBars.tsx';
+
+export function PredictionPanel() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const shown = useStudio((s) => s.prediction);
+  const error = useStudio((s) => s.predictionError);
+  const idle = useStudio((s) => s.predictionIdle);
+  const response = shown?.response ?? null;
+  const verdict = verdictOf(response);
+  const announcement =
+    verdict.kind === 'empty'
+      ? t('predict.empty')
+      : `${t('predict.reads')} ${verdict.top}, ${verdict.kind === 'sure' ? t('predict.confidence', { percent: format.percent(verdict.p) }) : `${t('predict.notSure')} (${format.percent(verdict.p)})`}`;
+
+  return (
+    <section className="panel prediction" aria-labelledby="prediction-title" data-testid="prediction" data-seq={shown?.seq ?? 0} data-verdict={verdict.kind} data-idle={idle}>
+      <header className="panel__header">
+        <h2 id="prediction-title">{t('predict.title')}</h2>
+        <span className={idle ? 'busy-dot' : 'busy-dot busy-dot--on'} aria-hidden="true" title={t('predict.updating')} />
+      </header>
+      {/* Announced once the prediction settles, not at every frame of a stroke. */}
+      <p className="sr-only" aria-live="polite" aria-atomic="true">
+        {idle ? announcement : ''}
+      </p>
+      <div className="verdict">
+        {verdict.kind === 'empty' ? (
+          <div className="verdict__empty">
+            <div className="verdict__digit verdict__digit--none" aria-hidden="true">
+              ?
+            </div>
+            <div>
+              <div className="verdict__headline">{t('predict.empty')}</div>
+              <p className="muted">{t('predict.emptyTip')}</p>
+            </div>
+          </div>
+        ) : (
+          <div className={`verdict__answer verdict__answer--${verdict.kind}`}>
+            <div className="verdict__label">{t('predict.reads')}</div>
+            <div className="verdict__digit" data-testid="predicted-digit" data-digit={verdict.top}>
+              {verdict.top}
+            </div>
+            {verdict.kind === 'sure' ? (
+              <div className="verdict__confidence">{t('predict.confidence', { percent: format.percent(verdict.p) })}</div>
+            ) : (
+              <Tooltip text={t('predict.notSureTip')}>
+                {(describedBy) => (
+                  <span className="badge badge--warn" tabIndex={0} aria-describedby={describedBy} data-testid="not-sure">
+                    {t('predict.notSure')} · {format.percent(verdict.p)}
+                  </span>
+                )}
+              </Tooltip>
+            )}
+          </div>
+        )}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {t('predict.error', { message: error })}
+        </p>
+      )}
+      <ProbabilityBars probabilities={response && !response.empty ? response.probabilities : null} top={response?.top ?? null} />
+    </section>
+  );
+}

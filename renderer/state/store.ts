@@ -1,0 +1,218 @@
+import { create } from 'zustand';
+import type { AppInfo, ModelInfo, ModelList, ModelSummary, PredictResponse } from '../transport/index.ts';
+import * as drawing from '../drawing/drawingActions.ts';
+import type { InkPoint } from '../drawing/coords.ts';
+import type { InkSample, PointerKind, WireInk } from '../drawing/ink.ts';
+
+export type Language = 'en' | 'zh-CN';
+export const LANGUAGES: readonly Language[] = ['en', 'zh-CN'];
+/** Feature-map colours scaled to each map's own largest value, or to the largest in the whole layer. */
+export type Scaling = 'map' | 'layer';
+export type Tool = 'pen' | 'eraser';
+
+/** The unit under the pointer in a layer viewer. */
+export interface HoveredUnit {
+  readonly modelId: string;
+  readonly layer: string;
+  readonly map: number;
+  readonly row: number;
+  readonly col: number;
+  readonly value: number;
+}
+
+export interface SelectedMap {
+  readonly modelId: string;
+  readonly layer: string;
+  readonly map: number;
+}
+
+/** The prediction on screen and the exact ink it was computed from. */
+export interface ShownPrediction {
+  readonly response: PredictResponse;
+  readonly ink: WireInk;
+  readonly seq: number;
+}
+
+export interface StudioState {
+  readonly drawing: drawing.DrawingState;
+  readonly tool: Tool;
+  /** event.timeStamp of the ink's first sample: sample times are kept relative to it. */
+  readonly inkStartTime: number | null;
+  readonly prediction: ShownPrediction | null;
+  readonly predictionError: string | null;
+  /** No ink waiting to be predicted and no request unanswered. */
+  readonly predictionIdle: boolean;
+  readonly models: readonly ModelSummary[];
+  readonly activeModelId: string | null;
+  readonly modelInfo: Readonly<Record<string, ModelInfo>>;
+  readonly switchingModel: boolean;
+  readonly connectionError: string | null;
+  readonly appInfo: AppInfo | null;
+  readonly language: Language;
+  readonly scaling: Scaling;
+  readonly showSteps: boolean;
+  readonly hovered: HoveredUnit | null;
+  readonly selected: SelectedMap | null;
+  readonly aboutOpen: boolean;
+}
+
+const LANGUAGE_KEY = 'lenet-studio.language';
+const SCALING_KEY = 'lenet-studio.scaling';
+
+function storedLanguage(): Language {
+  try {
+    const saved = window.localStorage.getItem(LANGUAGE_KEY);
+    if (saved === 'en' || saved === 'zh-CN') return saved;
+  } catch {
+    // Storage can be unavailable (privacy settings); fall back to the browser's language.
+  }
+  return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+function storedScaling(): Scaling {
+  try {
+    return window.localStorage.getItem(SCALING_KEY) === 'layer' ? 'layer' : 'map';
+  } catch {
+    return 'map';
+  }
+}
+
+function remember(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // Not remembered, but the choice still applies for this session.
+  }
+}
+
+const initialState: StudioState = {
+  drawing: drawing.emptyDrawing,
+  tool: 'pen',
+  inkStartTime: null,
+  prediction: null,
+  predictionError: null,
+  predictionIdle: true,
+  models: [],
+  activeModelId: null,
+  modelInfo: {},
+  switchingModel: false,
+  connectionError: null,
+  appInfo: null,
+  language: storedLanguage(),
+  scaling: storedScaling(),
+  showSteps: false,
+  hovered: null,
+  selected: null,
+  aboutOpen: false,
+};
+
+export const useStudio = create<StudioState>()(() => initialState);
+
+const set = useStudio.setState;
+const get = useStudio.getState;
+
+const updateDrawing = (next: (d: drawing.DrawingState) => drawing.DrawingState): void => {
+  const before = get().drawing;
+  const after = next(before);
+  if (after !== before) set({ drawing: after });
+};
+
+/** Every change to the studio's state goes through one of these named actions. */
+export const actions = {
+  // ---- drawing
+  beginStroke(pointer: PointerKind, first: Omit<InkSample, 't'>, timeStamp: number): void {
+    const { drawing: d, inkStartTime } = get();
+    // A new ink starts when the field is empty: its sample times count from here.
+    const start = d.strokes.length === 0 || inkStartTime === null ? timeStamp : inkStartTime;
+    set({ inkStartTime: start, drawing: drawing.beginStroke(d, pointer, { ...first, t: Math.max(0, timeStamp - start) }) });
+  },
+  extendStroke(samples: readonly (Omit<InkSample, 't'> & { timeStamp: number })[]): void {
+    const start = get().inkStartTime ?? 0;
+    updateDrawing((d) => drawing.extendStroke(d, samples.map((s) => ({ at: s.at, pressure: s.pressure, t: Math.max(0, s.timeStamp - start) }))));
+  },
+  endStroke(): void {
+    updateDrawing(drawing.endStroke);
+  },
+  cancelStroke(): void {
+    updateDrawing(drawing.cancelStroke);
+  },
+  beginErase(): void {
+    updateDrawing(drawing.beginErase);
+  },
+  eraseAlong(path: readonly InkPoint[]): void {
+    updateDrawing((d) => drawing.eraseAlong(d, path));
+  },
+  endErase(): void {
+    updateDrawing(drawing.endErase);
+  },
+  undo(): void {
+    updateDrawing(drawing.undo);
+  },
+  redo(): void {
+    updateDrawing(drawing.redo);
+  },
+  clear(): void {
+    updateDrawing(drawing.clearDrawing);
+  },
+  setTool(tool: Tool): void {
+    set({ tool });
+  },
+  toggleTool(): void {
+    set({ tool: get().tool === 'pen' ? 'eraser' : 'pen' });
+  },
+
+  // ---- predictions
+  showPrediction(prediction: ShownPrediction): void {
+    set({ prediction, predictionError: null });
+  },
+  predictionFailed(message: string): void {
+    set({ predictionError: message });
+  },
+  setPredictionIdle(idle: boolean): void {
+    set({ predictionIdle: idle });
+  },
+
+  // ---- models and the connection
+  connected(appInfo: AppInfo): void {
+    set({ appInfo, connectionError: null });
+  },
+  connectionFailed(message: string): void {
+    set({ connectionError: message });
+  },
+  modelsListed(list: ModelList): void {
+    set({ models: list.models, activeModelId: list.activeId });
+  },
+  modelInfoLoaded(info: ModelInfo): void {
+    set({ modelInfo: { ...get().modelInfo, [info.id]: info } });
+  },
+  switchingModel(switching: boolean): void {
+    set({ switchingModel: switching, hovered: null, selected: null });
+  },
+
+  // ---- view
+  setLanguage(language: Language): void {
+    remember(LANGUAGE_KEY, language);
+    set({ language });
+  },
+  setScaling(scaling: Scaling): void {
+    remember(SCALING_KEY, scaling);
+    set({ scaling });
+  },
+  toggleSteps(): void {
+    set({ showSteps: !get().showSteps });
+  },
+  hoverUnit(unit: HoveredUnit | null): void {
+    const current = get().hovered;
+    if (unit === current) return;
+    if (unit && current && unit.layer === current.layer && unit.map === current.map && unit.row === current.row && unit.col === current.col && unit.value === current.value) return;
+    set({ hovered: unit });
+  },
+  selectMap(selected: SelectedMap | null): void {
+    set({ selected });
+  },
+  setAboutOpen(open: boolean): void {
+    set({ aboutOpen: open });
+  },
+};
+
+export type StudioActions = typeof actions;
