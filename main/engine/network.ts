@@ -8,7 +8,7 @@ import { maxPoolBackwardInto, maxPoolForwardInto, poolGeometry, windowSumBackwar
 import { subsampleBackwardInto, subsampleForwardInto } from './ops/subsample.ts';
 import { denseBackwardInto, denseForwardInto } from './ops/dense.ts';
 import { rbfBackwardInto, rbfForwardInto } from './ops/rbf.ts';
-import { softmaxCrossEntropyInto, softmaxInto } from './ops/softmax.ts';
+import { rbfCriterionInto, softmaxCrossEntropyInto, softmaxInto } from './ops/softmax.ts';
 
 /** One parameter tensor: a view into the network's flat parameter and gradient arrays. */
 export interface Param {
@@ -413,11 +413,15 @@ export class Network {
 
   /**
    * One forward and backward pass over a batch: adds d(loss)/d(params) * gradScale into gradData
-   * (callers zero it when they start a step), where the loss is the summed cross-entropy over the batch.
+   * (callers zero it when they start a step), where the loss is the summed cross-entropy over the batch
+   * (LeCun's criterion for an RBF head with rbfCriterionJ).
    */
   accumulateGradients(input: Float32Array, labels: ArrayLike<number>, labelOffset: number, batch: number, gradScale: number): { lossSum: number; correct: number } {
     const scores = this.run(input, batch);
-    const stats = softmaxCrossEntropyInto(batch, this.classes, scores, this.sign(), labels, labelOffset, this.probs, this.dScores, gradScale);
+    const j = this.spec.head === 'rbf' ? this.spec.rbfCriterionJ : undefined;
+    const stats = j !== undefined
+      ? rbfCriterionInto(batch, this.classes, scores, j, labels, labelOffset, this.dScores, gradScale)
+      : softmaxCrossEntropyInto(batch, this.classes, scores, this.sign(), labels, labelOffset, this.probs, this.dScores, gradScale);
     let dy: Float32Array = this.dScores;
     for (let i = this.runners.length - 1; i >= 0; i--) {
       const x = i === 0 ? input : this.outputs[i - 1];

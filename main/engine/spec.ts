@@ -75,6 +75,11 @@ export interface NetworkSpec {
   readonly input: { readonly channels: number; readonly height: number; readonly width: number };
   readonly layers: readonly LayerSpec[];
   readonly head: Head;
+  /**
+   * With the 'rbf' head, train with LeCun's criterion E = y_c + log(e^-j + sum e^-y_i) using this j;
+   * absent = cross-entropy of softmax(-distances). Probabilities are softmax(-distances) either way.
+   */
+  readonly rbfCriterionJ?: number;
 }
 
 export function pair(p: Pair | undefined, fallback: number): [number, number] {

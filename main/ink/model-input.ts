@@ -1,10 +1,10 @@
-import { CLASSIC_BACKGROUND, CLASSIC_INK, type ArchName } from '../engine/lenet5.ts';
+import { ARCHITECTURES, type ArchName } from '../engine/lenet5.ts';
+import { imageToNetworkInput } from '../engine/dataset.ts';
 import { IMAGE_SIZE } from './preprocess.ts';
 import { InkError } from './types.ts';
 
 /** Side of the classic network's input field: the 28x28 digit padded by 2 on every side, as in the 1998 paper. */
 export const CLASSIC_FIELD_SIZE = 32;
-const CLASSIC_PAD = (CLASSIC_FIELD_SIZE - IMAGE_SIZE) / 2;
 
 /**
  * The 28x28 image (values in [0, 1], ink 1) -> the input of a network, one channel, row-major.
@@ -15,14 +15,9 @@ export function toModelInput(image28: Float32Array, arch: ArchName): Float32Arra
   if (!(image28 instanceof Float32Array) || image28.length !== IMAGE_SIZE * IMAGE_SIZE) {
     throw new InkError(`toModelInput needs a ${IMAGE_SIZE}x${IMAGE_SIZE} Float32Array (${IMAGE_SIZE * IMAGE_SIZE} values), got ${image28 instanceof Float32Array ? `${image28.length} values` : typeof image28}`);
   }
-  if (arch === 'modern') return image28.slice();
-  if (arch !== 'classic') throw new InkError(`toModelInput: unknown architecture ${JSON.stringify(arch)}; expected 'modern' or 'classic'`);
-  const field = new Float32Array(CLASSIC_FIELD_SIZE * CLASSIC_FIELD_SIZE).fill(CLASSIC_BACKGROUND);
-  const gain = CLASSIC_INK - CLASSIC_BACKGROUND;
-  for (let y = 0; y < IMAGE_SIZE; y++) {
-    for (let x = 0; x < IMAGE_SIZE; x++) {
-      field[(y + CLASSIC_PAD) * CLASSIC_FIELD_SIZE + x + CLASSIC_PAD] = CLASSIC_BACKGROUND + gain * image28[y * IMAGE_SIZE + x];
-    }
-  }
-  return field;
+  if (arch !== 'modern' && arch !== 'classic') throw new InkError(`toModelInput: unknown architecture ${JSON.stringify(arch)}; expected 'modern' or 'classic'`);
+  const spec = ARCHITECTURES[arch];
+  const out = new Float32Array(spec.input.channels * spec.input.height * spec.input.width);
+  imageToNetworkInput(spec, image28, IMAGE_SIZE, IMAGE_SIZE, out, 0);
+  return out;
 }

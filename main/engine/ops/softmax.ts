@@ -59,3 +59,39 @@ export function softmaxCrossEntropy(scores: Tensor, labels: ArrayLike<number>, s
   const { lossSum } = softmaxCrossEntropyInto(batch, classes, scores.data, sign, labels, 0, p.data, d.data, 1 / batch);
   return { loss: lossSum / batch, dScores: d, probabilities: p };
 }
+
+/**
+ * The training criterion of LeCun et al. 1998 (eq. 9) for RBF outputs: E = y_c + log(e^-j + sum_i e^-y_i),
+ * per sample, where y are the distances, c the label and j a positive constant. Unlike cross-entropy of
+ * softmax(-y), whose pull on y_c fades once the sample is classified, it keeps pulling y_c down until it
+ * is below about j, so F6 is drawn towards the correct class's bitmap (the paper's intent), while the log
+ * term pushes the competing distances up. Writes dE/dy * gradScale; returns the summed E and correct count.
+ */
+export function rbfCriterionInto(
+  batch: number, classes: number, distances: Float32Array, j: number, labels: ArrayLike<number>, labelOffset: number,
+  dDistances: Float32Array, gradScale: number,
+): { lossSum: number; correct: number } {
+  let lossSum = 0, correct = 0;
+  for (let n = 0; n < batch; n++) {
+    const off = n * classes;
+    const label = labels[labelOffset + n];
+    if (!Number.isInteger(label) || label < 0 || label >= classes) {
+      throw new ShapeError('rbf criterion', `label ${label} of sample ${n} is outside 0..${classes - 1}`);
+    }
+    // log-sum-exp over the negated distances and -j, shifted by the largest for stability
+    let max = -j, best = 0;
+    for (let k = 0; k < classes; k++) {
+      max = Math.max(max, -distances[off + k]);
+      if (distances[off + k] < distances[off + best]) best = k;
+    }
+    let z = Math.exp(-j - max);
+    for (let k = 0; k < classes; k++) z += Math.exp(-distances[off + k] - max);
+    lossSum += distances[off + label] + max + Math.log(z);
+    if (best === label) correct++;
+    for (let k = 0; k < classes; k++) {
+      const q = Math.exp(-distances[off + k] - max) / z;
+      dDistances[off + k] = gradScale * ((k === label ? 1 : 0) - q);
+    }
+  }
+  return { lossSum, correct };
+}
