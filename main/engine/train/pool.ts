@@ -126,9 +126,15 @@ export class GradientPool {
   }
 }
 
-/** The worker's entry: the compiled .js beside this file, or the .ts source through a tsx bootstrap. */
+/**
+ * The worker's entry: run from source (scripts, tests), the .ts file through a tsx bootstrap; bundled
+ * (the Electron main process), the gradient-worker.cjs that the build writes beside the bundle.
+ */
 function workerScript(): { url: URL; entry: string } {
-  const js = new URL('./gradient-worker.js', import.meta.url);
-  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(js))) return { url: js, entry: js.href };
-  return { url: new URL('./tsx-worker-bootstrap.mjs', import.meta.url), entry: new URL('./gradient-worker.ts', import.meta.url).href };
+  if (import.meta.url.endsWith('.ts')) {
+    return { url: new URL('./tsx-worker-bootstrap.mjs', import.meta.url), entry: new URL('./gradient-worker.ts', import.meta.url).href };
+  }
+  const bundled = new URL('./gradient-worker.cjs', import.meta.url);
+  if (!existsSync(fileURLToPath(bundled))) throw new Error(`gradient pool: the worker script ${fileURLToPath(bundled)} is missing from the build`);
+  return { url: bundled, entry: bundled.href };
 }
