@@ -6,7 +6,7 @@ import { ARCHITECTURES, DEFAULT_AUGMENT, train, type ArchName, type ImageDataset
 import { loadMnist } from '../main/data/mnist.ts';
 import { splitHoldout } from '../main/data/split.ts';
 import { concatDatasets, readInkFile, renderInks, splitWriters, type LabelledInk } from '../main/data/inks.ts';
-import { writeModelFolder } from '../main/models/folder.ts';
+import { readModelFolder, writeModelFolder } from '../main/models/folder.ts';
 import { ModelRuntime, evaluateMnist } from '../main/runtime/index.ts';
 
 /** `npm run train -- --arch modern|classic [--epochs N --seed S ...]`: trains on MNIST, writes a model folder. */
@@ -26,6 +26,8 @@ const { values: args, positionals } = parseArgs({
     'inks-holdout': { type: 'string', default: '0.34' },
     'inks-repeat': { type: 'string', default: '2' },
     'rbf-j': { type: 'string' },
+    'rbf-scale': { type: 'string' },
+    init: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -34,7 +36,7 @@ const { values: args, positionals } = parseArgs({
 if (args.help) {
   console.log(`npm run train -- --arch modern|classic [--epochs N] [--seed S] [--batch B] [--lr LR] [--workers W]
        [--validation N] [--no-augment] [--limit N] [--out DIR]
-       [--inks FILE.jsonl ... --inks-holdout FRACTION --inks-repeat K]
+       [--inks FILE.jsonl ... --inks-holdout FRACTION --inks-repeat K] [--init DIR] [--rbf-scale S] [--rbf-j J]
   --inks adds pen-drawn digits (rendered by the app's ink pipeline) to training; FRACTION of each
   institution's writers is held out for measurement (npm run eval -- ink ... --held-out), the others are
   repeated K times per epoch.`);
@@ -49,7 +51,8 @@ if (!(arch in ARCHITECTURES)) {
 const baseSpec = ARCHITECTURES[arch];
 // --rbf-j J trains the classic RBF output with LeCun's criterion and this j; 0 = cross-entropy of softmax(-distances)
 const rbfJ = args['rbf-j'] === undefined ? baseSpec.rbfCriterionJ : Number(args['rbf-j']) || undefined;
-const spec = baseSpec.head === 'rbf' ? { ...baseSpec, rbfCriterionJ: rbfJ } : baseSpec;
+const rbfScale = args['rbf-scale'] === undefined ? baseSpec.rbfScale : Number(args['rbf-scale']);
+const spec = baseSpec.head === 'rbf' ? { ...baseSpec, rbfCriterionJ: rbfJ, rbfScale } : baseSpec;
 const int = (name: string, v: string | undefined, fallback: number): number => {
   if (v === undefined) return fallback;
   const n = Number(v);
@@ -117,7 +120,13 @@ const bar = new cliProgress.SingleBar({
   hideCursor: true,
 }, cliProgress.Presets.shades_classic);
 let barStarted = false;
-const result = await train(spec, null, fullTrain, valSet, config, {
+// --init DIR continues from a model folder's weights (same architecture) instead of a fresh initialisation
+const initFolder = args.init ? await readModelFolder(resolve(args.init)) : null;
+if (initFolder && initFolder.spec.arch !== spec.arch) {
+  console.error(`train: --init ${args.init} holds a ${initFolder.spec.arch} model, not ${spec.arch}`);
+  process.exit(2);
+}
+const result = await train(spec, initFolder?.weights ?? null, fullTrain, valSet, config, {
   progressIntervalMs: 500,
   onProgress(p) {
     const payload = { epoch: p.epoch + 1, epochs: p.epochs, loss: p.loss.toFixed(4), acc: (100 * p.accuracy).toFixed(2), speed: p.samplesPerSec.toFixed(0), lr: p.lr.toExponential(2) };
@@ -145,7 +154,7 @@ const meta = {
   parameters: result.weights.size > 0 ? [...result.weights.values()].reduce((s, t) => s + t.data.length, 0) : 0,
   trainableParameters: 0,
   createdAt: new Date().toISOString(),
-  parent: null,
+  parent: initFolder ? { dir: args.init, createdAt: initFolder.meta.createdAt ?? null, epochs: initFolder.meta.epochs ?? null, testAccuracy: initFolder.meta.testAccuracy ?? null } : null,
   seed: config.seed,
   epochs: config.epochs,
   bestEpoch: result.bestEpoch !== null ? result.bestEpoch + 1 : null,
@@ -157,7 +166,7 @@ const meta = {
     optimizer: config.optimizer, learningRate: config.lr, weightDecay: config.weightDecay, batchSize: config.batchSize,
     augmentation: config.augment, loss: spec.head === 'softmax' ? 'softmax cross-entropy'
       : spec.rbfCriterionJ !== undefined ? `LeCun et al. 1998 criterion E = y_c + log(e^-j + sum_i e^-y_i) over the RBF distances, j = ${spec.rbfCriterionJ}`
-        : 'softmax cross-entropy over negative RBF distances',
+        : `softmax cross-entropy over the negative RBF distances times ${spec.rbfScale ?? 1}`,
     initialisation: 'He normal (ReLU layers), LeCun normal (others), biases zero, subsampling coefficients 1/4',
   },
   data: {

@@ -388,8 +388,9 @@ export class Network {
     return x;
   }
 
-  private sign(): 1 | -1 {
-    return this.spec.head === 'rbf' ? -1 : 1;
+  /** Factor from scores to softmax logits: 1 for logits, -rbfScale for RBF distances. */
+  private sign(): number {
+    return this.spec.head === 'rbf' ? -(this.spec.rbfScale ?? 1) : 1;
   }
 
   /** Inference: every layer's activations (copied) and the class probabilities. */

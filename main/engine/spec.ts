@@ -80,6 +80,12 @@ export interface NetworkSpec {
    * absent = cross-entropy of softmax(-distances). Probabilities are softmax(-distances) either way.
    */
   readonly rbfCriterionJ?: number;
+  /**
+   * With the 'rbf' head, probabilities = softmax(-rbfScale * distances) (default 1). Squared distances
+   * over 84 units differ by tens between classes; a scale below 1 keeps the softmax from saturating, so
+   * cross-entropy keeps widening the margins and the probabilities shown stay meaningful.
+   */
+  readonly rbfScale?: number;
 }
 
 export function pair(p: Pair | undefined, fallback: number): [number, number] {

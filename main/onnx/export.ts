@@ -55,7 +55,10 @@ export function buildOnnxModel(spec: NetworkSpec, weights: Weights, options: Exp
 
   const last = infos[infos.length - 1];
   let scores = last.outputShape.length > 1 ? g.op('Flatten', [current], { axis: 1 }) : current;
-  if (spec.head === 'rbf') scores = g.op('Neg', [scores]);
+  if (spec.head === 'rbf') {
+    const scale = spec.rbfScale ?? 1;
+    scores = scale === 1 ? g.op('Neg', [scores]) : g.op('Mul', [scores, g.scalar('rbf_neg_scale', -scale)]);
+  }
   else if (spec.head !== 'softmax') throw new Error(`ONNX export: unknown head ${JSON.stringify(spec.head)}`);
   g.op('Softmax', [scores], { axis: -1 }, PROBABILITIES_NAME);
 

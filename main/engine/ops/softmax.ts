@@ -1,7 +1,7 @@
 import { expectShape, ShapeError, tensor, type Tensor } from '../tensor.ts';
 
-/** Row-wise softmax of scores[N, K] scaled by `sign` (+1 for logits, -1 for RBF distances), max-shifted. */
-export function softmaxInto(batch: number, classes: number, scores: Float32Array, sign: 1 | -1, p: Float32Array): void {
+/** Row-wise softmax of scores[N, K] times `sign` (+1 for logits, a negative factor for RBF distances), max-shifted. */
+export function softmaxInto(batch: number, classes: number, scores: Float32Array, sign: number, p: Float32Array): void {
   for (let n = 0; n < batch; n++) {
     const off = n * classes;
     let max = -Infinity;
@@ -18,10 +18,10 @@ export function softmaxInto(batch: number, classes: number, scores: Float32Array
 
 /**
  * Mean cross-entropy of softmax(sign * scores) against integer labels, and its gradient with respect
- * to the scores: sign * (p - onehot) / N. Returns the summed (not mean) loss and the correct count.
+ * to the scores: sign * (p - onehot) * gradScale. Returns the summed (not mean) loss and the correct count.
  */
 export function softmaxCrossEntropyInto(
-  batch: number, classes: number, scores: Float32Array, sign: 1 | -1, labels: ArrayLike<number>, labelOffset: number,
+  batch: number, classes: number, scores: Float32Array, sign: number, labels: ArrayLike<number>, labelOffset: number,
   p: Float32Array, dScores: Float32Array, gradScale: number,
 ): { lossSum: number; correct: number } {
   softmaxInto(batch, classes, scores, sign, p);
@@ -43,7 +43,7 @@ export function softmaxCrossEntropyInto(
   return { lossSum, correct };
 }
 
-export function softmax(scores: Tensor, sign: 1 | -1 = 1): Tensor {
+export function softmax(scores: Tensor, sign: number = 1): Tensor {
   expectShape('softmax', 'scores', scores.shape, [-1, -1]);
   const p = tensor(scores.shape);
   softmaxInto(scores.shape[0], scores.shape[1], scores.data, sign, p.data);
@@ -51,7 +51,7 @@ export function softmax(scores: Tensor, sign: 1 | -1 = 1): Tensor {
 }
 
 /** Mean loss and the gradient of the mean loss with respect to the scores. */
-export function softmaxCrossEntropy(scores: Tensor, labels: ArrayLike<number>, sign: 1 | -1 = 1): { loss: number; dScores: Tensor; probabilities: Tensor } {
+export function softmaxCrossEntropy(scores: Tensor, labels: ArrayLike<number>, sign: number = 1): { loss: number; dScores: Tensor; probabilities: Tensor } {
   expectShape('softmax cross-entropy', 'scores', scores.shape, [-1, -1]);
   const [batch, classes] = scores.shape;
   if (labels.length !== batch) throw new ShapeError('softmax cross-entropy', `${labels.length} labels for a batch of ${batch}`);
