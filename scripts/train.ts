@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { ARCHITECTURES, DEFAULT_AUGMENT, train, type ArchName, type ImageDataset, type TrainConfig } from '../main/engine/index.ts';
+import { ARCHITECTURES, DEFAULT_AUGMENT, networkInfo, totalParams, train, type ArchName, type ImageDataset, type TrainConfig } from '../main/engine/index.ts';
 import { loadMnist } from '../main/data/mnist.ts';
 import { splitHoldout } from '../main/data/split.ts';
 import { concatDatasets, readInkFile, renderInks, splitWriters, type LabelledInk } from '../main/data/inks.ts';
@@ -151,8 +151,7 @@ const meta = {
   arch,
   title: arch === 'modern' ? 'Modern LeNet-5' : 'Classic LeNet-5 (1998)',
   architecture: arch === 'modern' ? 'LeNet-5, ReLU, max pooling, softmax output' : 'LeNet-5 (LeCun et al. 1998): C3 connection table, trainable subsampling, scaled tanh, RBF output',
-  parameters: result.weights.size > 0 ? [...result.weights.values()].reduce((s, t) => s + t.data.length, 0) : 0,
-  trainableParameters: 0,
+  parameters: totalParams(networkInfo(spec)),
   createdAt: new Date().toISOString(),
   parent: initFolder ? { dir: args.init, createdAt: initFolder.meta.createdAt ?? null, epochs: initFolder.meta.epochs ?? null, testAccuracy: initFolder.meta.testAccuracy ?? null } : null,
   seed: config.seed,
@@ -160,6 +159,7 @@ const meta = {
   bestEpoch: result.bestEpoch !== null ? result.bestEpoch + 1 : null,
   trainingSeconds: Math.round(result.seconds),
   workers: config.workers,
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version },
   validationAccuracy: best.validation?.accuracy ?? null,
   testAccuracy: null as number | null,
   recipe: {
@@ -180,13 +180,10 @@ const meta = {
   },
   history: result.history.map((e) => ({ epoch: e.epoch + 1, trainLoss: e.trainLoss, trainAccuracy: e.trainAccuracy, validationAccuracy: e.validation?.accuracy ?? null, seconds: e.seconds })),
 };
-const { networkInfo, totalParams } = await import('../main/engine/index.ts');
-meta.trainableParameters = totalParams(networkInfo(spec));
-meta.parameters = meta.trainableParameters;
 await writeModelFolder(outDir, { spec, weights: result.weights, meta });
 const runtime = await ModelRuntime.load(outDir);
 const test = await evaluateMnist(runtime, await loadMnist('test'));
-await runtime.dispose?.();
+await runtime.release();
 meta.testAccuracy = test.accuracy;
 await writeModelFolder(outDir, { spec, weights: result.weights, meta });
 console.log(`Wrote ${outDir}: validation ${(100 * (meta.validationAccuracy ?? 0)).toFixed(2)}%, test ${(100 * test.accuracy).toFixed(2)}%, ${meta.trainingSeconds} s`);
