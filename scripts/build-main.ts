@@ -21,9 +21,13 @@ export async function buildMain(outDir = 'dist/main'): Promise<void> {
     banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   });
   await build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: `${outDir}/preload.cjs`, external: ['electron'] });
+  // Worker threads start from their own files, which the modules that spawn them look for beside the bundle.
+  await build({ ...common, entryPoints: ['main/engine/train/gradient-worker.ts'], outfile: `${outDir}/gradient-worker.cjs`, packages: 'external' });
+  // The fine-tune worker awaits at top level, so it is an ES module; its import.meta.url is its own file.
+  await build({ ...common, format: 'esm', entryPoints: ['main/training/fine-tune-worker.ts'], outfile: `${outDir}/fine-tune-worker.mjs`, packages: 'external' });
 }
 
 if (resolve(process.argv[1] ?? '') === resolve(import.meta.filename)) {
   await buildMain();
-  console.log('built dist/main/main.cjs and dist/main/preload.cjs');
+  console.log('built dist/main: main.cjs, preload.cjs, gradient-worker.cjs, fine-tune-worker.mjs');
 }

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../models/folder.ts';
+import { writeFileAtomic } from '../storage/durable.ts';
 
 /** The main window's placement, remembered between runs in userData/window-state.json. */
 export const WindowStateSchema = z.object({

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { networkInfo, weightsFromFile, weightsToFile, type NetworkSpec, type Weights } from '../engine/index.ts';
 import { exportOnnx } from '../onnx/export.ts';
+import { writeFileAtomic } from '../storage/durable.ts';
 import { weightsProblem } from '../onnx/parameters.ts';
 
 /**
@@ -86,41 +86,6 @@ export async function writeModelFolder(dir: string, model: { spec: NetworkSpec; 
   await writeFileAtomic(join(dir, WEIGHTS_FILE), encoder.encode(JSON.stringify(weightsToFile(model.spec, model.weights))));
   await writeFileAtomic(join(dir, MODEL_FILE), onnx);
   await writeFileAtomic(join(dir, META_FILE), encoder.encode(`${JSON.stringify({ arch: model.spec.arch, ...model.meta }, null, 2)}\n`));
-}
-
-/**
- * Replaces `path` with `data` so that a reader sees either the old file or the new one, never a part:
- * write a temporary file beside it, flush it to disk, then rename it over the target.
- */
-export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
-  await syncDirectory(dirname(path));
-}
-
-/** Makes the rename itself durable. Not every platform can open a directory (Windows cannot): best effort. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // the data is already flushed; only the directory entry's durability is at stake
-  } finally {
-    await handle?.close();
-  }
 }
 
 const LAYER_KINDS = new Set(['conv', 'maxpool', 'avgpool', 'subsample', 'dense', 'activation', 'flatten', 'rbf']);

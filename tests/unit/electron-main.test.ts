@@ -1,6 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, EVENTS, METHOD_NAMES } from '../../main/api/channels.ts';
 import { ApiError, type LenetApi } from '../../main/api/contract.ts';
@@ -8,6 +9,10 @@ import { ModelListSchema, PredictResponseSchema } from '../../main/api/schemas.t
 import { APP_CSP, APP_ENTRY } from '../../main/electron/policy.ts';
 import { wrapBridge } from '../../renderer/transport/bridge.ts';
 import { buildMain } from '../../scripts/build-main.ts';
+import { asImageDataset, loadMnist } from '../../main/data/mnist.ts';
+import { subset } from '../../main/data/split.ts';
+import { buildNetwork, MODERN_LENET5 } from '../../main/engine/index.ts';
+import { fineTuneOptions, type FineTuneInput, type WorkerMessage } from '../../main/training/index.ts';
 import { makeModelsDir, unipenInks } from './api-fixtures.ts';
 
 /**
@@ -253,6 +258,30 @@ describe('the built desktop shell, against a fake Electron', () => {
     await api.activateModel({ id: 'modern' });
     expect(changes).toEqual(['classic']);
     expect(() => bridge.onEvent('nope' as never, () => undefined)).toThrow(/unknown event/);
+  });
+
+  it('bundles the training workers: a fine-tune runs from the built files, with a gradient thread of its own', async () => {
+    const mnist = asImageDataset(await loadMnist('test'));
+    const indices = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+    const input: FineTuneInput = {
+      spec: MODERN_LENET5, weights: buildNetwork(MODERN_LENET5, { seed: 3 }).getWeights(), baseModelId: 'base',
+      train: subset(mnist, indices(0, 32)), heldOut: null, replay: subset(mnist, indices(100, 64)), mnistTest: subset(mnist, indices(200, 50)),
+      options: fineTuneOptions({ epochs: 1, heldOutFraction: 0, threads: 2 }),
+    };
+    const worker = new Worker(join(work, 'dist/main/fine-tune-worker.mjs'), { workerData: { input, cancel: new SharedArrayBuffer(4) } });
+    const messages: WorkerMessage[] = [];
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: WorkerMessage) => {
+        messages.push(m);
+        if (m.type === 'outcome' || m.type === 'error') resolve();
+      });
+      worker.on('error', reject);
+    });
+    await worker.terminate();
+    const last = messages.at(-1)!;
+    expect(last.type === 'error' ? last.message : last.type).toBe('outcome');
+    expect(last).toMatchObject({ outcome: { status: 'done', card: { samples: { train: 32 } } } });
+    expect(messages.some((m) => m.type === 'epoch')).toBe(true);
   });
 
   it('has the native menu, whose page commands reach the page as events', () => {

@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { NetworkSpec, Weights } from '../engine/index.ts';
+import { preprocessInk, toModelInput, type Ink } from '../ink/index.ts';
+import { modelRoots } from '../core/paths.ts';
+import { scanModels, type ModelEntry } from '../core/registry.ts';
+import { checkParity, ModelRuntime, withinTolerance, type ParityReport } from '../runtime/index.ts';
+import { readModelFolder, writeModelFolder, type ModelCard } from './folder.ts';
+import { sweepTempFiles, syncDirectory, writeFileAtomic } from '../storage/durable.ts';
+
+/**
+ * Model versions on disk. Bundled models (native-models/, read-only) and the person's own in
+ * `<dataDir>/models/<id>/` (each a model folder; its meta.json holds parent, createdAt and the
+ * fine-tune's result card). Which one is active is named by `<dataDir>/models/active.json`, replaced
+ * atomically, so a crash during an activation leaves the previous pointer or the new one, whole.
+ * A personal model is written into `<dataDir>/models/.staging/` and renamed into place when complete.
+ * Listing is main/core/registry.ts's scanModels over the same roots, so the core and this module always
+ * agree on ids.
+ */
+export const ACTIVE_FILE = 'active.json';
+const STAGING_DIR = '.staging';
+
+const pointerSchema = z.object({
+  id: z.string().min(1),
+  activatedAt: z.string(),
+  previousId: z.string().nullable(),
+});
+export type ActivePointer = z.infer<typeof pointerSchema>;
+
+export interface ModelVersion {
+  readonly id: string;
+  readonly dir: string;
+  readonly arch: string;
+  readonly bundled: boolean;
+  readonly card: Record<string, unknown>;
+  readonly createdAt: string | null;
+  readonly parent: string | null;
+}
+
+export interface ActiveModel {
+  readonly id: string;
+  readonly dir: string;
+  /** Set when the pointer could not be followed and the bundled model stands in: say it to the person. */
+  readonly notice: string | null;
+}
+
+export interface ActivationResult {
+  readonly id: string;
+  readonly previousId: string | null;
+  /** ONNX Runtime vs the engine on the check inputs. */
+  readonly parity: ParityReport;
+}
+
+export class ModelVersionError extends Error {
+  constructor(message: string, readonly code: 'not-found' | 'bad-request' | 'unavailable' = 'bad-request') {
+    super(message);
+    this.name = 'ModelVersionError';
+  }
+}
+
+export interface ModelVersionsOptions {
+  /** native-models/ (in a packaged app: process.resourcesPath/native-models). */
+  readonly bundledDir: string;
+  /** The app's data folder. */
+  readonly dataDir: string;
+  /** The bundled model to fall back to (default 'modern'; else the first bundled one). */
+  readonly defaultId?: string;
+}
+
+export class ModelVersions {
+  private constructor(private readonly options: ModelVersionsOptions) {}
+
+  /** Opens the versions of a data folder, removing what a crash left half-written in staging. */
+  static async open(options: ModelVersionsOptions): Promise<ModelVersions> {
+    const v = new ModelVersions(options);
+    await mkdir(v.stagingDir, { recursive: true });
+    await sweepTempFiles(v.stagingDir);
+    await sweepTempFiles(v.personalDir); // an interrupted pointer write
+    return v;
+  }
+
+  get personalDir(): string {
+    return join(this.options.dataDir, 'models');
+  }
+
+  get pointerPath(): string {
+    return join(this.personalDir, ACTIVE_FILE);
+  }
+
+  private get stagingDir(): string {
+    return join(this.personalDir, STAGING_DIR);
+  }
+
+  /** Bundled first, then personal ones oldest first; folders that cannot be listed come back in `skipped`. */
+  async list(): Promise<{ versions: ModelVersion[]; skipped: { dir: string; reason: string }[] }> {
+    const found = await scanModels(modelRoots(this.options.bundledDir, this.options.dataDir));
+    const versions = found.models.map(toVersion);
+    const bundled = versions.filter((v) => v.bundled);
+    const personal = versions.filter((v) => !v.bundled).sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.id.localeCompare(b.id));
+    return { versions: [...bundled, ...personal], skipped: found.skipped };
+  }
+
+  async get(id: string): Promise<ModelVersion> {
+    const { versions } = await this.list();
+    const v = versions.find((x) => x.id === id);
+    if (!v) throw new ModelVersionError(`no model called ${id} (models: ${versions.map((x) => x.id).join(', ') || 'none'})`, 'not-found');
+    return v;
+  }
+
+  /** The pointer as written, or null when there is none; throws on an unreadable one. */
+  async readPointer(): Promise<ActivePointer | null> {
+    let text: string;
+    try {
+      text = await readFile(this.pointerPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new ModelVersionError(`${this.pointerPath} cannot be read (${(err as Error).message})`, 'unavailable');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new ModelVersionError(`${this.pointerPath} is not valid JSON (${(err as Error).message})`, 'unavailable');
+    }
+    const parsed = pointerSchema.safeParse(json);
+    if (!parsed.success) throw new ModelVersionError(`${this.pointerPath} is not an active-model pointer (${parsed.error.issues[0]?.message})`, 'unavailable');
+    return parsed.data;
+  }
+
+  /**
+   * The model to serve: the one the pointer names if its folder is complete and readable, else the
+   * bundled default with a notice saying why. No pointer yet (first start) is not worth a notice.
+   */
+  async active(): Promise<ActiveModel> {
+    const { versions } = await this.list();
+    const fallback = this.fallback(versions);
+    let pointer: ActivePointer | null;
+    try {
+      pointer = await this.readPointer();
+    } catch (err) {
+      return { ...fallback, notice: `The setting that names the active model is damaged (${(err as Error).message}); using the bundled ${fallback.id} model.` };
+    }
+    if (!pointer) return { ...fallback, notice: null };
+    const named = versions.find((v) => v.id === pointer.id);
+    if (!named) return { ...fallback, notice: `The active model ${pointer.id} is missing; using the bundled ${fallback.id} model.` };
+    try {
+      await readModelFolder(named.dir);
+    } catch (err) {
+      return { ...fallback, notice: `The active model ${pointer.id} cannot be loaded (${(err as Error).message}); using the bundled ${fallback.id} model.` };
+    }
+    return { id: named.id, dir: named.dir, notice: null };
+  }
+
+  /**
+   * Makes `id` the active model. Before the pointer changes, the model is loaded with ONNX Runtime and
+   * its outputs compared with the engine's on a handful of digits; a model that fails either stays
+   * inactive. Rollback is activating an older version.
+   */
+  async activate(id: string): Promise<ActivationResult> {
+    const version = await this.get(id);
+    let runtime: ModelRuntime;
+    try {
+      runtime = await ModelRuntime.load(version.dir);
+    } catch (err) {
+      throw new ModelVersionError(`model ${id} cannot be loaded: ${(err as Error).message}`, 'unavailable');
+    }
+    let parity: ParityReport;
+    try {
+      const { input, batch } = parityInputs(runtime.spec);
+      parity = await checkParity(runtime, input, batch);
+    } finally {
+      await runtime.release();
+    }
+    if (!withinTolerance(parity)) {
+      const worst = [{ name: 'probabilities', maxAbsDiff: parity.probabilities }, ...parity.layers].sort((a, b) => b.maxAbsDiff - a.maxAbsDiff)[0];
+      throw new ModelVersionError(`model ${id} was not activated: ONNX Runtime and the engine disagree (${worst.name} differs by ${worst.maxAbsDiff})`, 'unavailable');
+    }
+    const current = await this.active();
+    const previousId = current.id === id ? (await this.readPointer().catch(() => null))?.previousId ?? null : current.id;
+    const pointer: ActivePointer = { id, activatedAt: new Date().toISOString(), previousId };
+    await mkdir(this.personalDir, { recursive: true });
+    await writeFileAtomic(this.pointerPath, new TextEncoder().encode(`${JSON.stringify(pointer, null, 2)}\n`));
+    return { id, previousId, parity };
+  }
+
+  /** Activates the model that was active before the current one. */
+  async rollback(): Promise<ActivationResult> {
+    const pointer = await this.readPointer().catch(() => null);
+    if (!pointer?.previousId) throw new ModelVersionError('there is no earlier model to go back to', 'not-found');
+    return this.activate(pointer.previousId);
+  }
+
+  /**
+   * Writes a new personal model folder (staged, then renamed into place, so a crash never leaves a
+   * half-written version listed) and returns it. It is not activated.
+   */
+  async savePersonal(model: { spec: NetworkSpec; weights: Weights; card: ModelCard; parent: string | null; id?: string }): Promise<ModelVersion> {
+    const createdAt = new Date();
+    const id = model.id ?? (await this.freeId(`${model.spec.arch}-personal-${stamp(createdAt)}`));
+    const staging = join(this.stagingDir, `${id}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const meta: ModelCard = { arch: model.spec.arch, personal: true, parent: model.parent, createdAt: createdAt.toISOString(), ...model.card };
+    try {
+      await writeModelFolder(staging, { spec: model.spec, weights: model.weights, meta });
+      await rename(staging, join(this.personalDir, id));
+    } catch (err) {
+      await rm(staging, { recursive: true, force: true });
+      if (['EEXIST', 'ENOTEMPTY'].includes((err as NodeJS.ErrnoException).code ?? '')) throw new ModelVersionError(`a model called ${id} already exists`);
+      throw err;
+    }
+    await syncDirectory(this.personalDir);
+    return this.get(id);
+  }
+
+  /** Discards a personal model. The bundled ones and the active one cannot be removed. */
+  async remove(id: string): Promise<void> {
+    const version = await this.get(id);
+    if (version.bundled) throw new ModelVersionError(`${id} is a bundled model and cannot be removed`);
+    if ((await this.active()).id === id) throw new ModelVersionError(`${id} is the active model; activate another one first`);
+    // out of the listing in one rename, then deleted at leisure (a crash leaves only a staging leftover)
+    const doomed = join(this.stagingDir, `${id}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await rename(version.dir, doomed);
+    await syncDirectory(this.personalDir);
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  private fallback(versions: readonly ModelVersion[]): ActiveModel {
+    const bundled = versions.filter((v) => v.bundled);
+    const pick = bundled.find((v) => v.id === (this.options.defaultId ?? 'modern')) ?? bundled[0];
+    if (!pick) throw new ModelVersionError(`no bundled model in ${this.options.bundledDir}`, 'unavailable');
+    return { id: pick.id, dir: pick.dir, notice: null };
+  }
+
+  private async freeId(base: string): Promise<string> {
+    const { versions } = await this.list();
+    const taken = new Set(versions.map((v) => v.id));
+    for (let i = 1; ; i++) {
+      const id = i === 1 ? base : `${base}-${i}`;
+      if (!taken.has(id)) return id;
+    }
+  }
+}
+
+function toVersion(e: ModelEntry): ModelVersion {
+  const createdAt = typeof e.card.createdAt === 'string' ? e.card.createdAt : null;
+  const parent = typeof e.card.parent === 'string' ? e.card.parent : null;
+  return { id: e.id, dir: e.dir, arch: e.arch, bundled: e.bundled, card: e.card, createdAt, parent };
+}
+
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+/** Digits drawn as vector strokes (a 0, a 1, a 7 with a bar, a 4, a 3) plus a blank and a noise image. */
+const CHECK_INKS: Ink[] = [
+  { strokes: [Array.from({ length: 25 }, (_, i) => [50 + 30 * Math.sin((i / 24) * 2 * Math.PI), 50 - 45 * Math.cos((i / 24) * 2 * Math.PI)] as const)] },
+  { strokes: [[[50, 5], [52, 50], [53, 95]]] },
+  { strokes: [[[10, 10], [80, 10], [40, 95]], [[25, 50], [70, 50]]] },
+  { strokes: [[[60, 5], [15, 65], [85, 65]], [[62, 30], [62, 95]]] },
+  { strokes: [[[15, 15], [60, 5], [70, 30], [35, 48], [75, 65], [60, 92], [15, 88]]] },
+];
+
+/** The check batch for activation, encoded for the network's input (28x28 modern or 32x32 classic). */
+export function parityInputs(spec: NetworkSpec): { input: Float32Array; batch: number } {
+  const arch = spec.arch === 'classic' ? 'classic' : 'modern';
+  const images = CHECK_INKS.map((ink) => preprocessInk(ink).image28);
+  images.push(new Float32Array(784));
+  let s = 12345;
+  images.push(Float32Array.from({ length: 784 }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32)));
+  const size = spec.input.channels * spec.input.height * spec.input.width;
+  const input = new Float32Array(images.length * size);
+  images.forEach((img, k) => input.set(toModelInput(img, arch), k * size));
+  return { input, batch: images.length };
+}

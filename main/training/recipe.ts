@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { NetworkSpec } from '../engine/index.ts';
+
+/**
+ * The fine-tuning recipe and its options. The defaults are the app's recipe, chosen with
+ * `npm run eval -- personalize ../shared/data/unipen-dev/*.jsonl --per-class 10` (12 writers, 100
+ * samples each): all layers, Adam at 1.5e-3 with a cosine decay, 4 epochs over each sample 8 times
+ * (distorted) plus 4 MNIST replay digits per sample, then 80% of the change kept. Training only the top
+ * layers, no distortion, or fewer personal copies removed fewer of the writer's errors; more epochs or a
+ * higher rate cost more MNIST accuracy for little gain.
+ */
+export const LAYER_PRESETS = {
+  /** Every layer. */
+  all: null,
+  /** The classifier on top of the feature extractor: C5 and every trainable layer above it. */
+  top: 'C5',
+  /** Only the fully connected layers. */
+  classifier: 'dense',
+} as const satisfies Record<string, 'C5' | 'dense' | null>;
+export type LayerPreset = keyof typeof LAYER_PRESETS;
+
+export const fineTuneOptionsSchema = z.object({
+  /** Passes over the mix of personal samples and replay digits. */
+  epochs: z.number().int().min(1).max(200).default(4),
+  learningRate: z.number().positive().max(1).default(1.5e-3),
+  batchSize: z.number().int().min(1).max(1024).default(32),
+  /** A preset name, or the names of the layers to train (the others keep their weights). */
+  layers: z.union([z.enum(['all', 'top', 'classifier']), z.array(z.string().min(1)).min(1)]).default('all'),
+  /** Copies of each personal sample per epoch (each copy distorted differently). */
+  personalRepeat: z.number().int().min(1).max(50).default(8),
+  /** Replay digits per personal sample (before repeats) in each epoch's mix. */
+  replayPerSample: z.number().min(0).max(100).default(4),
+  augment: z.boolean().default(true),
+  /**
+   * Share of the fine-tuned change kept: the result is base + blend * (tuned - base), a weight-space
+   * interpolation (WiSE-FT, Wortsman et al. 2022) that gives back most of what fine-tuning cost on
+   * MNIST while keeping most of what it gained on the person's writing.
+   */
+  blend: z.number().min(0).max(1).default(0.8),
+  /** Part of each digit's samples held out to measure the result (0 = train on all of them). */
+  heldOutFraction: z.number().min(0).max(0.9).default(0.2),
+  seed: z.number().int().min(0).default(1),
+  /** Gradient threads inside the training worker (the UI thread is never one of them). */
+  threads: z.number().int().min(1).max(16).default(1),
+});
+export type FineTuneOptions = z.output<typeof fineTuneOptionsSchema>;
+export type FineTuneOptionsInput = z.input<typeof fineTuneOptionsSchema>;
+
+export function fineTuneOptions(input: FineTuneOptionsInput = {}): FineTuneOptions {
+  const parsed = fineTuneOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new Error(`fine-tune options: ${i.path.join('.') || 'options'}: ${i.message}`);
+  }
+  return parsed.data;
+}
+
+/** The layers to train for a network, or null for all; unknown or parameterless layer names are an error. */
+export function trainableLayers(spec: NetworkSpec, layers: FineTuneOptions['layers']): string[] | null {
+  // The classic network's RBF output has fixed bitmaps, so the presets are resolved per network.
+  const withParams = spec.layers.filter((l) => ['conv', 'dense', 'subsample'].includes(l.kind));
+  const names = withParams.map((l) => l.name);
+  if (typeof layers === 'string') {
+    const preset = LAYER_PRESETS[layers];
+    if (preset === null) return null;
+    if (preset === 'dense') return withParams.filter((l) => l.kind === 'dense').map((l) => l.name);
+    const from = names.indexOf(preset);
+    if (from < 0) throw new Error(`fine-tune options: the ${spec.arch} network has no layer ${preset} for the preset ${layers}`);
+    return names.slice(from);
+  }
+  const unknown = layers.filter((n) => !names.includes(n));
+  if (unknown.length > 0) throw new Error(`fine-tune options: the ${spec.arch} network has no trainable layer ${unknown.join(', ')} (it has ${names.join(', ')})`);
+  return [...layers];
+}
