@@ -10,12 +10,29 @@ export const CHANNELS = {
   activateModel: 'lenet:activate-model',
   layerKernels: 'lenet:layer-kernels',
   appInfo: 'lenet:app-info',
+  removeModel: 'lenet:remove-model',
+  addSample: 'lenet:add-sample',
+  listSamples: 'lenet:list-samples',
+  relabelSample: 'lenet:relabel-sample',
+  deleteSamples: 'lenet:delete-samples',
+  undoDeleteSamples: 'lenet:undo-delete-samples',
+  exportSamples: 'lenet:export-samples',
+  importSamples: 'lenet:import-samples',
+  sampleConfusion: 'lenet:sample-confusion',
+  startTraining: 'lenet:start-training',
+  cancelTraining: 'lenet:cancel-training',
+  trainingStatus: 'lenet:training-status',
+  finishTraining: 'lenet:finish-training',
 } as const;
 
-/** Pushed from the core to the page. Issue 5 adds training progress here. */
+/** Pushed from the core to the page. */
 export const EVENTS = {
   modelChanged: 'lenet:model-changed',
   menuCommand: 'lenet:menu-command',
+  samplesChanged: 'lenet:samples-changed',
+  trainingProgress: 'lenet:training-progress',
+  trainingEpoch: 'lenet:training-epoch',
+  trainingFinished: 'lenet:training-finished',
 } as const;
 
 export type MethodName = keyof typeof CHANNELS;

@@ -2,9 +2,11 @@ import type { z } from 'zod';
 import type { EventName, MethodName } from './channels.ts';
 import type {
   ActivationSchema, ApiErrorBodySchema, AppInfoSchema, ArchSchema, CardFactsSchema, EVENT_SCHEMAS, ImageSchema,
-  InkSchema, LayerInfoSchema, LayerKernelsSchema, MenuCommandSchema, ModelInfoSchema, ModelListSchema,
+  InkSchema, LayerChoiceSchema, LayerInfoSchema, LayerKernelsSchema, MenuCommandSchema, ModelInfoSchema, ModelListSchema,
   ModelSummarySchema, PredictRequestSchema, PredictResponseSchema, PreprocessStepsSchema, ReceptiveFieldSchema,
-  REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ResultSchema,
+  REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ResultSchema, SampleConfusionSchema, SampleHowSchema, SampleListSchema,
+  SampleSummarySchema, ThumbnailSchema, TrainingEpochSchema, TrainingOutcomeSchema, TrainingProgressSchema,
+  TrainingResultSchema, TrainingStatusSchema, ImportReportSchema, ExportedFileSchema,
 } from './schemas.ts';
 
 /** The types both sides compile against, inferred from the schemas so they cannot drift apart. */
@@ -24,6 +26,19 @@ export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 export type LayerKernels = z.infer<typeof LayerKernelsSchema>;
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 export type MenuCommand = z.infer<typeof MenuCommandSchema>;
+export type SampleHow = z.infer<typeof SampleHowSchema>;
+export type Thumbnail = z.infer<typeof ThumbnailSchema>;
+export type SampleSummary = z.infer<typeof SampleSummarySchema>;
+export type SampleList = z.infer<typeof SampleListSchema>;
+export type SampleConfusion = z.infer<typeof SampleConfusionSchema>;
+export type ImportReport = z.infer<typeof ImportReportSchema>;
+export type ExportedFile = z.infer<typeof ExportedFileSchema>;
+export type LayerChoice = z.infer<typeof LayerChoiceSchema>;
+export type TrainingEpoch = z.infer<typeof TrainingEpochSchema>;
+export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
+export type TrainingResult = z.infer<typeof TrainingResultSchema>;
+export type TrainingOutcome = z.infer<typeof TrainingOutcomeSchema>;
+export type TrainingStatus = z.infer<typeof TrainingStatusSchema>;
 export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
 export type ErrorCode = ApiErrorBody['code'];
 export type Result = z.infer<typeof ResultSchema>;
@@ -49,6 +64,15 @@ type Call<M extends MethodName> = Record<never, never> extends Requests[M]
  *   activateModel({id}) make a model the active one (emits modelChanged)
  *   layerKernels(req)   a layer's weights (conv kernels, subsampling coefficients, dense matrix)
  *   appInfo()           version and transport
+ *   removeModel({id})   delete a personal model that is not active
+ *   addSample, listSamples, relabelSample, deleteSamples, undoDeleteSamples
+ *                       the person's samples (with the 28x28 image the core makes of each; emit samplesChanged)
+ *   exportSamples({format}) / importSamples({fileName, base64})
+ *                       a zip (JSON Lines + PNGs) or MNIST IDX, as bytes for the page to save; a file the page read
+ *   sampleConfusion()   the samples under the active model: matrix and the ids in each cell
+ *   startTraining, cancelTraining, trainingStatus, finishTraining
+ *                       fine-tuning in a worker thread (events trainingProgress, trainingEpoch, trainingFinished);
+ *                       finishing activates, keeps or discards the model it made
  *   onEvent(name, cb)   subscribe to an event; returns the unsubscribe function
  */
 export type LenetApi = { readonly [M in MethodName]: Call<M> } & {

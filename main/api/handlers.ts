@@ -40,6 +40,19 @@ export function createHandlers(core: LenetCore, shell: ShellInfo): HandlerTable 
     activateModel: (req) => core.activateModel(req.id),
     layerKernels: (req) => core.layerKernels(req.modelId, req.layer),
     appInfo: async () => ({ ...core.appInfo(), transport: shell.transport }),
+    removeModel: (req) => core.removeModel(req.id),
+    addSample: (req) => core.addSample(req),
+    listSamples: (req) => core.listSamples(req),
+    relabelSample: (req) => core.relabelSample(req),
+    deleteSamples: (req) => core.deleteSamples(req),
+    undoDeleteSamples: (req) => core.undoDeleteSamples(req),
+    exportSamples: (req) => core.exportSamples(req),
+    importSamples: (req) => core.importSamples(req),
+    sampleConfusion: (req) => core.sampleConfusion(req),
+    startTraining: (req) => core.startTraining(req),
+    cancelTraining: (req) => core.cancelTraining(req),
+    trainingStatus: () => core.trainingStatus(),
+    finishTraining: (req) => core.finishTraining(req),
   };
   const table = {} as Record<Channel, Handler>;
   for (const method of METHOD_NAMES) {

@@ -14,9 +14,16 @@ export const LIMITS = {
   maxCoordinate: MAX_INK_COORDINATE,
   /**
    * One WebSocket message. A drawn digit is a few kilobytes; 4 MB carries an ink of about 250,000 points,
-   * far beyond any drawing, and bounds what one hostile frame can make the server parse.
+   * far beyond any drawing. The largest legitimate frame is an import of samples (`maxImportBytes`, sent
+   * as base64: 4/3 of it); 12 MB carries that and still bounds what one hostile frame can make the server parse.
    */
-  maxMessageBytes: 4 * 1024 * 1024,
+  maxMessageBytes: 12 * 1024 * 1024,
+  /** An imported file (a zip exported by the app, or JSON Lines): about 6,000 samples. */
+  maxImportBytes: 8 * 1024 * 1024,
+  /** Samples deleted in one call (a whole digit of a large collection). */
+  maxDeleteIds: 10_000,
+  /** Skipped records listed in an import report (the count says how many there were in all). */
+  maxReportedSkips: 200,
 } as const;
 
 // ---------------------------------------------------------------- shared pieces
@@ -65,6 +72,59 @@ export const CardFactsSchema = z.strictObject({
   recipe: z.string().optional(),
 });
 
+// ---------------------------------------------------------------- fine-tuning pieces (used by model summaries)
+
+/** Which layers a fine-tune trains: every layer, C5 + F6 + OUTPUT, or only F6 + OUTPUT. */
+export const LayerChoiceSchema = z.enum(['all', 'top', 'classifier']);
+
+const fraction = z.number().min(0).max(1);
+
+/** One finished epoch of a fine-tune. */
+export const TrainingEpochSchema = z.strictObject({
+  /** 0-based. */
+  epoch: z.int().min(0),
+  loss: z.number(),
+  accuracy: fraction,
+  /** Accuracy on the person's held-out samples after this epoch, when there are any. */
+  heldOutAccuracy: fraction.nullable(),
+  seconds: z.number().min(0),
+});
+
+/** Where a running fine-tune is (sent a few times a second while it trains). */
+export const TrainingProgressSchema = z.strictObject({
+  phase: z.enum(['measuring-before', 'training', 'measuring-after']),
+  /** 0-based epoch, 1-based step within it. */
+  epoch: z.int().min(0),
+  epochs: z.int().min(1),
+  step: z.int().min(0),
+  stepsPerEpoch: z.int().min(0),
+  /** Running means over the epoch so far while training, else null. */
+  loss: z.number().nullable(),
+  accuracy: fraction.nullable(),
+  /** 0..1 of the whole job. */
+  fraction,
+  elapsedSec: z.number().min(0),
+  /** Seconds left, once there is a basis for an estimate. */
+  etaSec: z.number().min(0).nullable(),
+});
+
+const measure = z.strictObject({ n: z.int().min(0), before: fraction.nullable(), after: fraction.nullable() });
+
+/** The result card of a fine-tune: before and after, on the person's held-out samples and on MNIST. */
+export const TrainingResultSchema = z.strictObject({
+  /** The personal model it produced. */
+  modelId: ModelIdSchema,
+  baseModelId: z.string(),
+  seconds: z.number().min(0),
+  samples: z.strictObject({ train: z.int().min(0), heldOut: z.int().min(0) }),
+  heldOut: measure,
+  mnist: measure.extend({ source: z.string() }),
+  epochs: z.int().min(0),
+  /** The layers it trained, or 'all'. */
+  layers: z.union([z.literal('all'), z.array(z.string())]),
+  history: z.array(TrainingEpochSchema),
+});
+
 export const ModelSummarySchema = z.strictObject({
   id: ModelIdSchema,
   arch: ArchSchema,
@@ -72,6 +132,8 @@ export const ModelSummarySchema = z.strictObject({
   bundled: z.boolean(),
   facts: CardFactsSchema,
   card: ModelCardSchema,
+  /** For a personal model: the fine-tune that made it. */
+  result: TrainingResultSchema.optional(),
 });
 
 const empty = z.strictObject({});
@@ -112,7 +174,12 @@ export const PredictResponseSchema = z.strictObject({
 });
 
 export const ListModelsRequestSchema = empty;
-export const ModelListSchema = z.strictObject({ activeId: ModelIdSchema, models: z.array(ModelSummarySchema) });
+export const ModelListSchema = z.strictObject({
+  activeId: ModelIdSchema,
+  models: z.array(ModelSummarySchema),
+  /** Set when the model that should be active is missing or damaged and a bundled one stands in: say so. */
+  notice: z.string().nullable().optional(),
+});
 
 export const ModelInfoRequestSchema = z.strictObject({ id: ModelIdSchema });
 
@@ -182,6 +249,149 @@ export const AppInfoSchema = z.strictObject({
   versions: z.record(z.string(), z.string()),
 });
 
+export const RemoveModelRequestSchema = z.strictObject({ id: ModelIdSchema });
+
+// ---------------------------------------------------------------- samples
+
+export const DigitSchema = z.int().min(0).max(9);
+/** Sample ids name files in the store, so they are plain names. */
+export const SampleIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a sample id is 1-64 letters, digits, "_" or "-"');
+export const SampleHowSchema = z.enum(['saved', 'corrected', 'imported']);
+const counts = z.array(z.int().min(0)).length(10);
+const base64 = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+/** The 28x28 input image the core made from a sample's ink, as base64 of 784 bytes (0 paper, 255 ink). */
+export const ThumbnailSchema = z.strictObject({ width: z.int().min(1).max(64), height: z.int().min(1).max(64), base64: base64(8192) });
+
+export const SampleSummarySchema = z.strictObject({
+  id: SampleIdSchema,
+  label: DigitSchema,
+  how: SampleHowSchema,
+  collectedAt: z.string(),
+  /** For a corrected sample: what the model had read, and which model it was. */
+  predicted: DigitSchema.optional(),
+  modelId: z.string().optional(),
+  thumbnail: ThumbnailSchema,
+});
+
+export const AddSampleRequestSchema = z.strictObject({
+  ink: InkSchema,
+  label: DigitSchema,
+  /** saved: labelled on purpose; corrected: "wrong? it is a ..." (then `predicted` says what the model read). */
+  how: z.enum(['saved', 'corrected']),
+  predicted: DigitSchema.optional(),
+  modelId: ModelIdSchema.optional(),
+});
+
+/** The store's counts after a change, per digit (index = digit). */
+export const SampleCountsSchema = z.strictObject({ counts, total: z.int().min(0) });
+
+export const SampleChangeSchema = z.strictObject({ sample: SampleSummarySchema, counts, total: z.int().min(0) });
+
+export const ListSamplesRequestSchema = z.strictObject({ label: DigitSchema.optional() });
+
+const setAside = z.strictObject({ file: z.string(), reason: z.string() });
+
+export const SampleListSchema = z.strictObject({
+  /** Oldest first. */
+  samples: z.array(SampleSummarySchema),
+  counts,
+  total: z.int().min(0),
+  /** Samples per digit that make a useful fine-tune (the gallery's hint). */
+  enoughPerDigit: z.int().min(1),
+  /** Fewest samples fine-tuning starts with. */
+  minToTrain: z.int().min(1),
+  /** Files in the store that were not valid samples and were set aside (never deleted). */
+  setAside: z.array(setAside),
+});
+
+export const RelabelSampleRequestSchema = z.strictObject({ id: SampleIdSchema, label: DigitSchema });
+
+export const DeleteSamplesRequestSchema = z.strictObject({ ids: z.array(SampleIdSchema).min(1).max(LIMITS.maxDeleteIds) });
+export const DeleteSamplesResultSchema = z.strictObject({ undoToken: SampleIdSchema, deleted: z.int().min(0), counts, total: z.int().min(0) });
+
+export const UndoDeleteRequestSchema = z.strictObject({ undoToken: SampleIdSchema });
+export const UndoDeleteResultSchema = z.strictObject({ restored: z.int().min(0), setAside: z.array(setAside), counts, total: z.int().min(0) });
+
+export const ExportSamplesRequestSchema = z.strictObject({
+  /** zip: the inks as JSON Lines plus a PNG of each input image; idx: MNIST's IDX files (images and labels) in a zip. */
+  format: z.enum(['zip', 'idx']),
+});
+export const ExportedFileSchema = z.strictObject({ fileName: z.string(), mimeType: z.string(), base64: z.string(), count: z.int().min(0) });
+
+export const ImportSamplesRequestSchema = z.strictObject({
+  /** The name the person's file had (for the report only; nothing is read from or written to that path). */
+  fileName: z.string().min(1).max(255),
+  base64: base64(Math.ceil(LIMITS.maxImportBytes / 3) * 4).min(1, 'the file is empty'),
+});
+export const ImportReportSchema = z.strictObject({
+  imported: z.int().min(0),
+  /** The records not imported and why (the first maxReportedSkips of them). */
+  skipped: z.array(z.strictObject({ where: z.string(), reason: z.string() })),
+  skippedTotal: z.int().min(0),
+  counts,
+  total: z.int().min(0),
+});
+
+export const SampleConfusionRequestSchema = z.strictObject({ modelId: ModelIdSchema.optional() });
+export const SampleConfusionSchema = z.strictObject({
+  modelId: ModelIdSchema,
+  total: z.int().min(0),
+  correct: z.int().min(0),
+  /** matrix[label][predicted] = how many of the person's samples. */
+  matrix: z.array(z.array(z.int().min(0)).length(10)).length(10),
+  /** cells[label][predicted] = the ids of those samples. */
+  cells: z.array(z.array(z.array(SampleIdSchema)).length(10)).length(10),
+});
+
+// ---------------------------------------------------------------- fine-tuning
+
+export const StartTrainingRequestSchema = z.strictObject({
+  layers: LayerChoiceSchema.optional(),
+  epochs: z.int().min(1).max(50).optional(),
+  /** Start from this model instead of the active one. */
+  baseModelId: ModelIdSchema.optional(),
+});
+export const TrainingStartedSchema = z.strictObject({ jobId: z.string(), baseModelId: ModelIdSchema });
+
+const JobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a job id is 1-64 letters, digits, "_" or "-"');
+
+export const CancelTrainingRequestSchema = z.strictObject({ jobId: JobIdSchema.optional() });
+export const CancelTrainingResultSchema = z.strictObject({ cancelled: z.boolean() });
+
+/** How a fine-tune ended. A cancelled or failed one saved nothing. */
+export const TrainingOutcomeSchema = z.discriminatedUnion('status', [
+  z.strictObject({ jobId: z.string(), status: z.literal('done'), result: TrainingResultSchema }),
+  z.strictObject({ jobId: z.string(), status: z.literal('cancelled') }),
+  z.strictObject({ jobId: z.string(), status: z.literal('failed'), message: z.string() }),
+]);
+
+export const TrainingStatusRequestSchema = empty;
+export const TrainingStatusSchema = z.strictObject({
+  running: z
+    .strictObject({
+      jobId: z.string(),
+      baseModelId: ModelIdSchema,
+      epochs: z.int().min(1),
+      layers: LayerChoiceSchema,
+      progress: TrainingProgressSchema.nullable(),
+      history: z.array(TrainingEpochSchema),
+    })
+    .nullable(),
+  /** The last fine-tune's outcome, until the person decides what to do with it. */
+  last: TrainingOutcomeSchema.nullable(),
+  minSamples: z.int().min(1),
+  enoughPerDigit: z.int().min(1),
+  defaultEpochs: z.int().min(1),
+  defaultLayers: LayerChoiceSchema,
+});
+
+export const FinishTrainingRequestSchema = z.strictObject({
+  jobId: JobIdSchema,
+  /** activate: check and make it the active model; keep: leave it among the versions; discard: delete it. */
+  decision: z.enum(['activate', 'keep', 'discard']),
+});
+
 // ---------------------------------------------------------------- events
 
 export const MenuCommandSchema = z.strictObject({
@@ -197,6 +407,19 @@ export const REQUEST_SCHEMAS = {
   activateModel: ActivateModelRequestSchema,
   layerKernels: LayerKernelsRequestSchema,
   appInfo: AppInfoRequestSchema,
+  removeModel: RemoveModelRequestSchema,
+  addSample: AddSampleRequestSchema,
+  listSamples: ListSamplesRequestSchema,
+  relabelSample: RelabelSampleRequestSchema,
+  deleteSamples: DeleteSamplesRequestSchema,
+  undoDeleteSamples: UndoDeleteRequestSchema,
+  exportSamples: ExportSamplesRequestSchema,
+  importSamples: ImportSamplesRequestSchema,
+  sampleConfusion: SampleConfusionRequestSchema,
+  startTraining: StartTrainingRequestSchema,
+  cancelTraining: CancelTrainingRequestSchema,
+  trainingStatus: TrainingStatusRequestSchema,
+  finishTraining: FinishTrainingRequestSchema,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export const RESPONSE_SCHEMAS = {
@@ -206,11 +429,28 @@ export const RESPONSE_SCHEMAS = {
   activateModel: ModelListSchema,
   layerKernels: LayerKernelsSchema,
   appInfo: AppInfoSchema,
+  removeModel: ModelListSchema,
+  addSample: SampleChangeSchema,
+  listSamples: SampleListSchema,
+  relabelSample: SampleChangeSchema,
+  deleteSamples: DeleteSamplesResultSchema,
+  undoDeleteSamples: UndoDeleteResultSchema,
+  exportSamples: ExportedFileSchema,
+  importSamples: ImportReportSchema,
+  sampleConfusion: SampleConfusionSchema,
+  startTraining: TrainingStartedSchema,
+  cancelTraining: CancelTrainingResultSchema,
+  trainingStatus: TrainingStatusSchema,
+  finishTraining: ModelListSchema,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export const EVENT_SCHEMAS = {
   modelChanged: ModelListSchema,
   menuCommand: MenuCommandSchema,
+  samplesChanged: SampleCountsSchema,
+  trainingProgress: z.strictObject({ jobId: z.string(), progress: TrainingProgressSchema }),
+  trainingEpoch: z.strictObject({ jobId: z.string(), epoch: TrainingEpochSchema }),
+  trainingFinished: TrainingOutcomeSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 // ---------------------------------------------------------------- results on the wire

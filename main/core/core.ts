@@ -8,7 +8,10 @@ import { cardFacts } from './card.ts';
 import { defaultInkPipeline, type InkPipeline } from './ink-pipeline.ts';
 import { layerKernels } from './kernels.ts';
 import { archOf, describeModel } from './model-info.ts';
+import { asApiError } from './errors.ts';
+import { createPersonal, withoutDataFolder, type PersonalData } from './personal.ts';
 import { scanModels, type ModelEntry, type ModelRoot } from './registry.ts';
+import { trainingResult } from './training-result.ts';
 
 /** A model ready to predict: main/runtime's ModelRuntime, or in tests anything with the same shape. */
 export interface LoadedModel {
@@ -36,6 +39,11 @@ export interface CoreOptions {
   readonly inkPipeline?: InkPipeline;
   /** Told about model folders that cannot be listed. */
   readonly warn?: (message: string) => void;
+  /**
+   * The person's data folder: samples, model versions (the active model is then remembered, and checked
+   * before it is activated) and fine-tuning. Without it those channels answer 'unavailable'.
+   */
+  readonly personal?: PersonalData;
 }
 
 export interface Core extends LenetCore {
@@ -56,15 +64,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const warn = options.warn ?? (() => undefined);
   const listeners = new Set<(event: CoreEvent) => void>();
   const loaded = new Map<string, Promise<LoadedModel>>();
+  const versions = options.personal?.versions;
   let entries: ModelEntry[] = [];
   let activeId = '';
+  /** Why the model the person chose is not the one serving (missing, damaged): shown until another is activated. */
+  let notice: string | null = null;
 
   async function rescan(): Promise<void> {
     const found = await scanModels(options.roots);
     for (const s of found.skipped) warn(`model folder ${s.dir} skipped: ${s.reason}`);
     entries = found.models;
     if (!entries.some((e) => e.id === activeId)) {
+      const lost = activeId;
       activeId = (entries.find((e) => e.id === (options.defaultModelId ?? 'modern')) ?? entries[0])?.id ?? '';
+      if (lost && activeId) notice = `The active model ${lost} is missing; using the ${activeId} model.`;
     }
   }
 
@@ -102,9 +115,47 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       activeId: requireActive(),
       models: entries.map((e) => {
         const facts = cardFacts(e.id, e.arch, e.card);
-        return { id: e.id, arch: e.arch as ModelInfo['arch'], title: facts.title, bundled: e.bundled, facts, card: e.card };
+        const result = e.bundled ? undefined : trainingResult(e.id, e.card.fineTune);
+        return { id: e.id, arch: e.arch as ModelInfo['arch'], title: facts.title, bundled: e.bundled, facts, card: e.card, ...(result ? { result } : {}) };
       }),
+      notice,
     };
+  }
+
+  async function activate(id: string): Promise<ModelList> {
+    await rescan();
+    entry(id);
+    // With model versions, the model is loaded by ONNX Runtime and checked against the engine before the
+    // pointer that remembers it changes; a model that fails stays inactive.
+    if (versions) {
+      try {
+        await versions.activate(id);
+      } catch (err) {
+        throw asApiError(err);
+      }
+    }
+    await load(id); // a model that cannot be loaded never becomes the active one
+    activeId = id;
+    notice = null;
+    const list = listing();
+    emit({ name: 'modelChanged', payload: list });
+    return list;
+  }
+
+  async function remove(id: string): Promise<ModelList> {
+    if (!versions) throw new ApiError('unavailable', 'personal models need a data folder');
+    try {
+      await versions.remove(id);
+    } catch (err) {
+      throw asApiError(err);
+    }
+    const model = loaded.get(id);
+    loaded.delete(id);
+    await model?.then((m) => m.release(), () => undefined);
+    await rescan();
+    const list = listing();
+    emit({ name: 'modelChanged', payload: list });
+    return list;
   }
 
   function emit(event: CoreEvent): void {
@@ -118,8 +169,36 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
 
   await rescan();
+  if (versions) {
+    // The model the person last activated, or a bundled one with a notice when it is missing or damaged.
+    try {
+      const active = await versions.active();
+      if (entries.some((e) => e.id === active.id)) activeId = active.id;
+      notice = active.notice;
+    } catch (err) {
+      notice = `The active model cannot be determined (${(err as Error).message}); using the ${activeId} model.`;
+    }
+    if (notice) warn(notice);
+  }
+
+  const personal = options.personal
+    ? createPersonal(options.personal, {
+        pipeline,
+        emit,
+        activeId: requireActive,
+        load,
+        listing: async () => {
+          await rescan();
+          return listing();
+        },
+        activate,
+        remove,
+      })
+    : withoutDataFolder();
 
   return {
+    ...personal,
+
     async predict(request: PredictRequest): Promise<PredictResponse> {
       const id = request.modelId ?? requireActive();
       const model = await load(id);
@@ -172,14 +251,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return describeModel(id, model.spec, cardFacts(id, e.arch, e.card), e.card);
     },
 
-    async activateModel(id: string): Promise<ModelList> {
-      await rescan();
-      await load(id); // a model that cannot be loaded never becomes the active one
-      activeId = id;
-      const list = listing();
-      emit({ name: 'modelChanged', payload: list });
-      return list;
-    },
+    activateModel: activate,
+    removeModel: remove,
 
     async layerKernels(modelId: string | undefined, layer: string) {
       const id = modelId ?? requireActive();
@@ -197,6 +270,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
 
     async close() {
+      await personal.close();
       const all = [...loaded.values()];
       loaded.clear();
       await Promise.all(all.map((m) => m.then((x) => x.release(), () => undefined)));

@@ -23,6 +23,8 @@ export function AboutDialog() {
     ['E', t('about.shortcutTool')],
     ['S', t('about.shortcutSteps')],
     ['M', t('about.shortcutModel')],
+    ['0–9', t('about.shortcutSave')],
+    ['Delete · 0–9', t('about.shortcutSampleKeys')],
   ];
 
   return (

@@ -8,11 +8,18 @@ import { MapDetailDialog } from '../layers/MapDetailDialog.tsx';
 import { ModelCard } from '../model/ModelCard.tsx';
 import { PredictionPanel } from '../predict/PredictionPanel.tsx';
 import { NetworkInputPanel } from '../sees/NetworkInputPanel.tsx';
+import { SamplesPanel } from '../samples/SamplesPanel.tsx';
+import { SaveSampleBar } from '../samples/SaveSampleBar.tsx';
+import { personalActions } from '../state/personalActions.ts';
 import { useStudio } from '../state/store.ts';
+import { TrainingPanel } from '../training/TrainingPanel.tsx';
+import { VersionsPanel } from '../versions/VersionsPanel.tsx';
 import { AboutDialog } from './AboutDialog.tsx';
 import { Header } from './Header.tsx';
 import { attachShortcuts } from './shortcuts.ts';
 import { startSession } from './session.ts';
+import { panelId, SideTabs, tabId } from './SideTabs.tsx';
+import { ToastRegion } from './ToastRegion.tsx';
 
 function ConnectionBanner() {
   const { t } = useTranslation();
@@ -31,7 +38,53 @@ function ConnectionBanner() {
   }
   if (!connected) return <div className="banner" role="status">{t('app.connecting')}</div>;
   if (switching) return <div className="banner" role="status">{t('model.switching')}</div>;
-  return null;
+  return <ModelNotice />;
+}
+
+/** The model the person chose is missing or damaged and a bundled one stands in: say so until dismissed. */
+function ModelNotice() {
+  const { t } = useTranslation();
+  const notice = useStudio((s) => s.personal.modelNotice);
+  const dismissed = useStudio((s) => s.personal.noticeDismissed);
+  const active = useStudio((s) => s.models.find((m) => m.id === s.activeModelId));
+  if (!notice || dismissed) return null;
+  return (
+    <div className="banner banner--warn" role="alert" data-testid="model-notice">
+      <span>
+        <strong>{t('notice.title')}</strong> {t('notice.body', { model: active?.title ?? '' })}
+        {/* the core's own words name the file and the fault */}
+        <span className="banner__detail">
+          {t('notice.detail')} {notice}
+        </span>
+      </span>
+      <span className="banner__actions">
+        <button type="button" className="tool" onClick={() => personalActions.setView('models')}>
+          {t('notice.showModels')}
+        </button>
+        <button type="button" className="tool" onClick={personalActions.dismissNotice}>
+          {t('notice.dismiss')}
+        </button>
+      </span>
+    </div>
+  );
+}
+
+/** The right-hand column: the layer viewers, the samples, fine-tuning and the model versions, as tabs. */
+function SideColumn() {
+  const view = useStudio((s) => s.personal.view);
+  return (
+    <div className="column column--layers">
+      <SideTabs />
+      {view === 'layers' && (
+        <div className="side-view" id={panelId('layers')} role="tabpanel" aria-labelledby={tabId('layers')}>
+          <LayersPanel />
+        </div>
+      )}
+      {view === 'samples' && <SamplesPanel />}
+      {view === 'train' && <TrainingPanel />}
+      {view === 'models' && <VersionsPanel />}
+    </div>
+  );
 }
 
 export function App() {
@@ -55,6 +108,7 @@ export function App() {
             <p className="muted small draw__hint">{t('draw.hint')}</p>
             <DrawingCanvas />
             <DrawingToolbar />
+            <SaveSampleBar />
           </section>
           <NetworkInputPanel />
         </div>
@@ -62,12 +116,11 @@ export function App() {
           <PredictionPanel />
           <ModelCard />
         </div>
-        <div className="column column--layers">
-          <LayersPanel />
-        </div>
+        <SideColumn />
       </main>
       <MapDetailDialog />
       <AboutDialog />
+      <ToastRegion />
     </div>
   );
 }

@@ -1,8 +1,14 @@
-import { getApi, type LenetApi, type MenuCommand, type PredictResponse } from '../transport/index.ts';
+import i18next from 'i18next';
+import type { LenetApi, MenuCommand, PredictResponse } from '../transport/index.ts';
 import { toWireInk, type WireInk } from '../drawing/ink.ts';
 import { visibleStrokes } from '../drawing/drawingActions.ts';
 import { PredictionScheduler } from '../predict/predictionScheduler.ts';
 import { actions, useStudio, type StudioState } from '../state/store.ts';
+import { personalActions } from '../state/personalActions.ts';
+import { api } from './client.ts';
+import { listenToPersonalEvents, loadPersonal } from './personalSession.ts';
+
+export { api };
 
 /**
  * Wires the store to the core: loads the models, keeps predictions live while the ink changes (paced by
@@ -27,28 +33,29 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-let apiPromise: Promise<LenetApi> | null = null;
-export function api(): Promise<LenetApi> {
-  apiPromise ??= getApi();
-  return apiPromise;
-}
-
-async function loadModelInfo(client: LenetApi, id: string): Promise<void> {
+export async function loadModelInfo(client: LenetApi, id: string): Promise<void> {
   if (useStudio.getState().modelInfo[id]) return;
   actions.modelInfoLoaded(await client.modelInfo({ id }));
 }
 
+/**
+ * Makes a model the active one. The core checks it first (a personal model must load and agree with the
+ * engine); a refusal is shown in the versions list and as a toast, not as a lost connection.
+ */
 export async function activateModel(id: string): Promise<void> {
   const state = useStudio.getState();
   if (state.activeModelId === id || state.switchingModel) return;
   actions.switchingModel(true);
+  personalActions.versionBusy(id);
   try {
     const client = await api();
     const list = await client.activateModel({ id });
     await loadModelInfo(client, list.activeId);
     actions.modelsListed(list);
+    personalActions.versionBusy(null);
   } catch (error) {
-    actions.connectionFailed(message(error));
+    personalActions.versionBusy(null, message(error));
+    personalActions.showToast({ tone: 'error', message: i18next.t('versions.activateFailed', { message: message(error) }) });
   } finally {
     actions.switchingModel(false);
   }
@@ -124,7 +131,9 @@ export function startSession(): () => void {
           void loadModelInfo(client, changed.activeId).then(() => actions.modelsListed(changed), (error: unknown) => actions.connectionFailed(message(error)));
         }),
         client.onEvent('menuCommand', ({ command }) => runMenuCommand(command)),
+        ...listenToPersonalEvents(client),
       );
+      void loadPersonal(client);
       // Other models' layer tables are small: fetch them now so switching is instant.
       for (const model of list.models) void loadModelInfo(client, model.id).catch(() => undefined);
     } catch (error) {

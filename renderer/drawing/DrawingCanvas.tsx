@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { Layer, Path, Stage } from 'react-konva';
 import { useTranslation } from 'react-i18next';
+import { saveSample } from '../app/personalSession.ts';
 import { useStudio } from '../state/store.ts';
 import { INK_FIELD_SIZE } from './coords.ts';
 import type { Stroke } from './ink.ts';
@@ -38,6 +39,13 @@ export function DrawingCanvas() {
       role="img"
       tabIndex={0}
       aria-label={t('draw.fieldLabel', { count: strokes.length })}
+      aria-keyshortcuts="0 1 2 3 4 5 6 7 8 9"
+      onKeyDown={(e) => {
+        // With the field focused, a digit key saves the drawing as a sample of that digit.
+        if (e.ctrlKey || e.metaKey || e.altKey || !/^[0-9]$/.test(e.key)) return;
+        e.preventDefault();
+        void saveSample(Number(e.key));
+      }}
       data-testid="drawing-field"
       data-strokes={strokes.length}
     >

@@ -43,6 +43,8 @@ export function attachPointerInput(field: HTMLElement): () => void {
     if (e.pointerType === 'mouse' && e.button !== 0) return;
     if (e.pointerType === 'pen' && e.button !== 0 && !penEraser) return; // barrel buttons
     e.preventDefault();
+    // preventDefault also stops the focus a press would give: focus the field, so digit keys save what was drawn
+    if (document.activeElement !== field) field.focus({ preventScroll: true });
     rect = field.getBoundingClientRect();
     try {
       field.setPointerCapture(e.pointerId);

@@ -13,6 +13,17 @@ function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.N
   return formatter;
 }
 
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let formatter = dateFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, options);
+    dateFormatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 const INTEGER: Intl.NumberFormatOptions = { maximumFractionDigits: 0 };
 const VALUE: Intl.NumberFormatOptions = { maximumSignificantDigits: 3 };
 const PERCENT: readonly Intl.NumberFormatOptions[] = [0, 1, 2].map((digits) => ({ style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits }));
@@ -28,7 +39,11 @@ export function useFormat() {
     value: (v: number) => (Number.isFinite(v) ? numberFormat(locale, VALUE).format(Math.abs(v) < 5e-4 ? 0 : v) : String(v)),
     date: (iso: string) => {
       const d = new Date(iso);
-      return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(d);
+      return Number.isNaN(d.getTime()) ? iso : dateFormat(locale, { dateStyle: 'medium' }).format(d);
+    },
+    dateTime: (iso: string) => {
+      const d = new Date(iso);
+      return Number.isNaN(d.getTime()) ? iso : dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
     },
   };
 }

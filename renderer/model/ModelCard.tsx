@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { useStudio } from '../state/store.ts';
+import { ResultFigures } from '../training/ResultCard.tsx';
+import { modelName } from './modelName.ts';
 
 /** The active model's card: what it is, how well it does, how it was trained (from its meta.json). */
 export function ModelCard() {
@@ -24,10 +26,10 @@ export function ModelCard() {
   if (info) rows.push([t('card.macs'), format.integer(info.totalMacs)]);
   if (facts.epochs !== undefined) rows.push([t('card.epochs'), format.integer(facts.epochs)]);
   if (facts.trainingSeconds !== undefined) rows.push([t('card.trainingTime'), duration(facts.trainingSeconds)]);
-  if (facts.trainedOn) rows.push([t('card.trainedOn'), facts.trainedOn]);
+  if (facts.trainedOn && !summary.result) rows.push([t('card.trainedOn'), facts.trainedOn]);
   if (facts.parent) rows.push([t('card.parent'), facts.parent]);
   if (facts.createdAt) rows.push([t('card.created'), format.date(facts.createdAt)]);
-  const trained = facts.testAccuracy !== undefined || facts.validationAccuracy !== undefined;
+  const trained = facts.testAccuracy !== undefined || facts.validationAccuracy !== undefined || summary.result !== undefined;
 
   return (
     <section className="panel card" aria-labelledby="card-title" data-testid="model-card" data-model={summary.id}>
@@ -35,7 +37,8 @@ export function ModelCard() {
         <h2 id="card-title">{t('card.title')}</h2>
         <span className="tag">{summary.bundled ? t('card.bundled') : t('card.personal')}</span>
       </header>
-      <h3 className="card__name">{facts.title || summary.title}</h3>
+      {/* A personal model's card is written by fine-tuning in English: its title and figures are shown in the interface's language. */}
+      <h3 className="card__name">{summary.bundled ? facts.title || summary.title : modelName(t, summary)}</h3>
       <div className="tiles">
         {tiles.map(([value, label]) => (
           <div key={label} className="tile">
@@ -44,7 +47,7 @@ export function ModelCard() {
           </div>
         ))}
       </div>
-      {facts.description && <p className="muted small">{facts.description}</p>}
+      {summary.result ? <ResultFigures result={summary.result} /> : facts.description && <p className="muted small">{facts.description}</p>}
       <dl className="facts">
         {rows.map(([term, value]) => (
           <div key={term} className="facts__row">

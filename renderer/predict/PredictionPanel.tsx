@@ -3,6 +3,7 @@ import { useFormat } from '../i18n/format.ts';
 import { useStudio } from '../state/store.ts';
 import { Tooltip } from '../ui/Tooltip.tsx';
 import { verdictOf } from './confidence.ts';
+import { CorrectionRow } from './CorrectionRow.tsx';
 import { ProbabilityBars } from './ProbabilityBars.tsx';
 
 export function PredictionPanel() {
@@ -65,6 +66,7 @@ export function PredictionPanel() {
         </p>
       )}
       <ProbabilityBars probabilities={response && !response.empty ? response.probabilities : null} top={response?.top ?? null} />
+      <CorrectionRow />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { AppInfo, ModelInfo, ModelList, ModelSummary, PredictResponse } fro
 import * as drawing from '../drawing/drawingActions.ts';
 import type { InkPoint } from '../drawing/coords.ts';
 import type { InkSample, PointerKind, WireInk } from '../drawing/ink.ts';
+import { initialPersonal, SIDE_VIEWS, type PersonalState, type SideView } from './personalState.ts';
 
 export type Language = 'en' | 'zh-CN';
 export const LANGUAGES: readonly Language[] = ['en', 'zh-CN'];
@@ -54,10 +55,23 @@ export interface StudioState {
   readonly hovered: HoveredUnit | null;
   readonly selected: SelectedMap | null;
   readonly aboutOpen: boolean;
+  /** Samples, fine-tuning and model versions (actions in personalActions.ts). */
+  readonly personal: PersonalState;
 }
 
 const LANGUAGE_KEY = 'lenet-studio.language';
 const SCALING_KEY = 'lenet-studio.scaling';
+export const VIEW_KEY = 'lenet-studio.view';
+
+function storedView(): SideView {
+  try {
+    const saved = window.localStorage.getItem(VIEW_KEY);
+    if (SIDE_VIEWS.includes(saved as SideView)) return saved as SideView;
+  } catch {
+    // as for the language: the default view then
+  }
+  return 'layers';
+}
 
 function storedLanguage(): Language {
   try {
@@ -77,7 +91,7 @@ function storedScaling(): Scaling {
   }
 }
 
-function remember(key: string, value: string): void {
+export function remember(key: string, value: string): void {
   try {
     window.localStorage.setItem(key, value);
   } catch {
@@ -104,6 +118,7 @@ const initialState: StudioState = {
   hovered: null,
   selected: null,
   aboutOpen: false,
+  personal: initialPersonal(storedView()),
 };
 
 export const useStudio = create<StudioState>()(() => initialState);
@@ -180,7 +195,14 @@ export const actions = {
     set({ connectionError: message });
   },
   modelsListed(list: ModelList): void {
-    set({ models: list.models, activeModelId: list.activeId });
+    const personal = get().personal;
+    const notice = list.notice ?? null;
+    set({
+      models: list.models,
+      activeModelId: list.activeId,
+      // samples are read again by the model now serving
+      personal: { ...personal, modelNotice: notice, noticeDismissed: notice === personal.modelNotice && personal.noticeDismissed, confusionStale: personal.confusionStale || list.activeId !== get().activeModelId },
+    });
   },
   modelInfoLoaded(info: ModelInfo): void {
     set({ modelInfo: { ...get().modelInfo, [info.id]: info } });

@@ -74,8 +74,9 @@ function expectRefusal(result: unknown, what: string): void {
 function acceptable(channel: string, payload: unknown): boolean {
   const method = methodOfChannel(channel);
   if (method === undefined) return false;
-  if (method === 'modelInfo' || method === 'activateModel' || method === 'layerKernels' || method === 'predict') {
-    // valid in form but may still name a model or layer that does not exist: the core decides
+  if (!['listModels', 'appInfo'].includes(method)) {
+    // valid in form but may still name a model, layer or sample that does not exist (and this core has no
+    // data folder for samples and fine-tuning): the core decides
     return REQUEST_SCHEMAS[method].safeParse(payload === undefined ? {} : payload).success ? (undefined as unknown as boolean) : false;
   }
   return REQUEST_SCHEMAS[method].safeParse(payload === undefined ? {} : payload).success;

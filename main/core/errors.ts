@@ -1,0 +1,18 @@
+import { ApiError, type ErrorCode } from '../api/contract.ts';
+import { ModelVersionError } from '../models/versions.ts';
+import { SampleStoreError } from '../samples/store.ts';
+import { ReplayError, TrainingError } from '../training/index.ts';
+
+/**
+ * The errors of the sample store, the model versions and fine-tuning, as the error a page receives: the
+ * message is theirs (it names the sample, the model or the option at fault), the code says what kind of
+ * failure it was. Anything else is left as it is (the handler table reports it as an internal error).
+ */
+export function asApiError(err: unknown): unknown {
+  if (err instanceof ApiError) return err;
+  if (err instanceof SampleStoreError) return new ApiError(err.code, err.message);
+  if (err instanceof ModelVersionError) return new ApiError(err.code, err.message);
+  if (err instanceof TrainingError) return new ApiError(err.code === 'busy' ? 'unavailable' : (err.code as ErrorCode), err.message);
+  if (err instanceof ReplayError) return new ApiError('unavailable', `fine-tuning cannot start: ${err.message}`);
+  return err;
+}

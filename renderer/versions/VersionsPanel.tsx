@@ -1,0 +1,114 @@
+import { useTranslation } from 'react-i18next';
+import { activateModel } from '../app/session.ts';
+import { panelId, tabId } from '../app/SideTabs.tsx';
+import { removeVersion } from '../app/personalSession.ts';
+import { useFormat } from '../i18n/format.ts';
+import { useStudio } from '../state/store.ts';
+import type { ModelSummary } from '../transport/index.ts';
+import { CheckIcon } from '../ui/icons.tsx';
+import { layersText, ResultFigures } from '../training/ResultCard.tsx';
+import { modelName } from '../model/modelName.ts';
+
+function VersionCard({ model, active }: { model: ModelSummary; active: boolean }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const busy = useStudio((s) => s.personal.versionBusy);
+  const switching = useStudio((s) => s.switchingModel);
+  const facts = model.facts;
+  const lines: string[] = [];
+  if (model.bundled) {
+    lines.push(t(model.arch === 'classic' ? 'model.classicTip' : 'model.modernTip'));
+  } else {
+    if (facts.createdAt) lines.push(t('versions.created', { when: format.dateTime(facts.createdAt) }));
+    if (model.result) lines.push(t('versions.fromBase', { base: model.result.baseModelId, layers: layersText(t, model.result.layers), epochs: model.result.epochs, samples: model.result.samples.train }));
+  }
+  return (
+    <li className={active ? 'version version--active' : 'version'} data-testid={`version-${model.id}`} data-active={active} data-bundled={model.bundled}>
+      <div className="version__head">
+        <div className="version__names">
+          <h3 className="version__title">{modelName(t, model)}</h3>
+          <span className="version__id">{model.id}</span>
+        </div>
+        <span className="tag">{model.bundled ? t('card.bundled') : t('card.personal')}</span>
+      </div>
+      {lines.map((line) => (
+        <p key={line} className="muted small">
+          {line}
+        </p>
+      ))}
+      {model.bundled && facts.testAccuracy !== undefined && <p className="small">{t('versions.testAccuracy', { value: format.percent(facts.testAccuracy, 2) })}</p>}
+      {model.result && <ResultFigures result={model.result} />}
+      <div className="version__actions">
+        {active ? (
+          <span className="version__active" data-testid={`version-active-${model.id}`}>
+            <CheckIcon size={16} />
+            {t('versions.active')}
+          </span>
+        ) : (
+          <button type="button" className="tool" disabled={switching || busy !== null} onClick={() => void activateModel(model.id)} data-testid={`version-activate-${model.id}`}>
+            {busy === model.id ? t('versions.checking') : t('versions.activate')}
+          </button>
+        )}
+        {!model.bundled && !active && (
+          <button type="button" className="tool tool--danger" disabled={busy !== null} onClick={() => void removeVersion(model.id)} data-testid={`version-remove-${model.id}`}>
+            {t('versions.remove')}
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** Every model version, bundled and personal, with its card; activating an older one is the rollback. */
+export function VersionsPanel() {
+  const { t } = useTranslation();
+  const models = useStudio((s) => s.models);
+  const activeId = useStudio((s) => s.activeModelId);
+  const notice = useStudio((s) => s.personal.modelNotice);
+  const error = useStudio((s) => s.personal.versionError);
+  const bundled = models.filter((m) => m.bundled);
+  // newest personal model first: the one just trained is where the eye lands
+  const personal = models.filter((m) => !m.bundled).sort((a, b) => (b.facts.createdAt ?? '').localeCompare(a.facts.createdAt ?? ''));
+
+  return (
+    <section className="panel side-panel" id={panelId('models')} role="tabpanel" aria-labelledby={tabId('models')} data-testid="versions">
+      <header className="side-panel__header">
+        <div>
+          <h2>{t('versions.title')}</h2>
+          <p className="muted small">{t('versions.hint')}</p>
+        </div>
+      </header>
+      <div className="side-panel__body">
+        {notice && (
+          <div className="note note--warn" role="status" data-testid="versions-notice">
+            <strong>{t('notice.title')}</strong> {t('notice.body', { model: models.find((m) => m.id === activeId)?.title ?? '' })}
+            <span className="banner__detail">
+              {t('notice.detail')} {notice}
+            </span>
+          </div>
+        )}
+        {error && (
+          <p className="error small" role="alert">
+            {error}
+          </p>
+        )}
+        <h3 className="versions__heading">{t('versions.bundled')}</h3>
+        <ul className="versions">
+          {bundled.map((m) => (
+            <VersionCard key={m.id} model={m} active={m.id === activeId} />
+          ))}
+        </ul>
+        <h3 className="versions__heading">{t('versions.personal')}</h3>
+        {personal.length > 0 ? (
+          <ul className="versions">
+            {personal.map((m) => (
+              <VersionCard key={m.id} model={m} active={m.id === activeId} />
+            ))}
+          </ul>
+        ) : (
+          <p className="muted small">{t('versions.nonePersonal')}</p>
+        )}
+      </div>
+    </section>
+  );
+}
