@@ -57,6 +57,10 @@ interface Means {
   readonly mnistAfter: number;
   /** Mean over writers of (errors before - errors after) / errors before (writers with errors before). */
   readonly errorsRemoved: number | null;
+  /** The mean error rate's fall: (mean after - mean before) / (1 - mean before). */
+  readonly meanErrorRemoved: number | null;
+  /** All writers' test errors counted together: (errors before - errors after) / errors before. */
+  readonly pooledErrorsRemoved: number | null;
   readonly fineTuneSec: number;
 }
 
@@ -225,8 +229,17 @@ function means(rows: readonly WriterResult[]): Means {
     writers: rows.length, before: mean((r) => r.before), after: mean((r) => r.after),
     mnistBefore: mean((r) => r.mnistBefore), mnistAfter: mean((r) => r.mnistAfter),
     errorsRemoved: withErrors.length ? withErrors.reduce((a, r) => a + (r.after - r.before) / (1 - r.before), 0) / withErrors.length : null,
+    meanErrorRemoved: withErrors.length ? (mean((r) => r.after) - mean((r) => r.before)) / (1 - mean((r) => r.before)) : null,
+    pooledErrorsRemoved: withErrors.length ? pooled(rows) : null,
     fineTuneSec: mean((r) => r.fineTuneSec),
   };
+}
+
+function pooled(rows: readonly WriterResult[]): number {
+  const errors = (accuracy: number, n: number) => Math.round((1 - accuracy) * n);
+  const before = rows.reduce((a, r) => a + errors(r.before, r.testDigits), 0);
+  const after = rows.reduce((a, r) => a + errors(r.after, r.testDigits), 0);
+  return (before - after) / before;
 }
 
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
@@ -237,7 +250,8 @@ function table(rows: readonly WriterResult[], all: Means, unseen: Means, seen: M
     lines.push(`${(r.writer + (r.inBaseTraining ? ' *' : '')).padEnd(26)} ${String(r.trainDigits).padStart(5)} ${String(r.testDigits).padStart(5)}  ${pct(r.before).padStart(7)}  ${pct(r.after).padStart(7)}  ${pct(r.mnistAfter).padStart(11)}  ${r.fineTuneSec.toFixed(1).padStart(7)} s`);
   }
   const summary = (name: string, m: Means) => m.writers === 0 ? `${name}: no writers`
-    : `${name} (${m.writers} writers): before ${pct(m.before)}, after ${pct(m.after)}, errors removed ${pct(m.errorsRemoved)}, `
+    : `${name} (${m.writers} writers): before ${pct(m.before)}, after ${pct(m.after)}, errors removed ${pct(m.errorsRemoved)} per writer `
+      + `(mean error rate ${pct(m.meanErrorRemoved)}, all errors pooled ${pct(m.pooledErrorsRemoved)}), `
       + `MNIST ${pct(m.mnistBefore)} -> ${pct(m.mnistAfter)} (${((m.mnistAfter - m.mnistBefore) * 100).toFixed(2)} points), fine-tune ${m.fineTuneSec.toFixed(1)} s`;
   lines.push('', summary('mean', all), summary('writers not in the base model\'s training', unseen), summary('writers in it (*)', seen), `MNIST: ${mnistName}`);
   return lines.join('\n');
