@@ -1,12 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultInkPipeline } from '../../main/core/ink-pipeline.ts';
 import { readInkFile, type LabelledInk } from '../../main/data/inks.ts';
-import { argmaxRow, ModelLoadError, ModelRuntime } from '../../main/runtime/index.ts';
+import { argmaxRow } from '../../main/runtime/index.ts';
+import { DEFAULT_MODEL, loadModel, parseCommand, trainingWriters } from './common.ts';
 import { writeContactSheet, type SheetEntry } from './contact-sheet.ts';
-
-const DEFAULT_MODEL = fileURLToPath(new URL('../../native-models/modern', import.meta.url));
 
 const HELP = `usage: npm run eval -- ink FILE.jsonl... [--model DIR] [--held-out] [--json] [--sheet OUT.png]
 
@@ -23,47 +20,23 @@ writer group, and the confusion matrix (rows = true label).
 interface Tally { n: number; correct: number }
 const pct = (t: Tally) => (t.n === 0 ? '-' : `${((100 * t.correct) / t.n).toFixed(2)}%`);
 
-/** Writers the model card says were used for training (empty when it trained on no ink data). */
-export function trainingWriters(card: Readonly<Record<string, unknown>>): Set<string> {
-  const data = card.data as { inks?: { trainWriters?: unknown } } | undefined;
-  const list = data?.inks?.trainWriters;
-  return new Set(Array.isArray(list) ? list.filter((w): w is string => typeof w === 'string') : []);
-}
-
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args, allowPositionals: true, strict: true,
-      options: {
-        model: { type: 'string' }, json: { type: 'boolean', default: false }, sheet: { type: 'string' },
-        'held-out': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    console.error(`eval ink: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommand('ink', HELP, {
+    args, allowPositionals: true, strict: true,
+    options: {
+      model: { type: 'string' }, json: { type: 'boolean', default: false }, sheet: { type: 'string' },
+      'held-out': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if ('exit' in parsed) return parsed.exit;
   const { values: options, positionals: files } = parsed;
-  if (options.help) {
-    console.log(HELP);
-    return 0;
-  }
   if (files.length === 0) {
     console.error(`eval ink: name at least one .jsonl file\n\n${HELP}`);
     return 2;
   }
   const modelDir = options.model === undefined ? DEFAULT_MODEL : resolve(options.model);
-  let runtime: ModelRuntime;
-  try {
-    runtime = await ModelRuntime.load(modelDir);
-  } catch (err) {
-    if (err instanceof ModelLoadError) {
-      console.error(`eval ink: cannot load the model: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  const runtime = await loadModel('ink', modelDir);
+  if (!runtime) return 1;
   try {
     const exclude = options['held-out'] ? trainingWriters(runtime.info.card) : new Set<string>();
     const samples: (LabelledInk & { file: string })[] = [];

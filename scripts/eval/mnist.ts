@@ -1,10 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadMnist } from '../../main/data/mnist.ts';
-import { evaluateMnist, ModelLoadError, ModelRuntime, type Evaluation } from '../../main/runtime/index.ts';
-
-const DEFAULT_MODEL = fileURLToPath(new URL('../../native-models/modern', import.meta.url));
+import { evaluateMnist, type Evaluation } from '../../main/runtime/index.ts';
+import { DEFAULT_MODEL, loadModel, parseCommand } from './common.ts';
 
 const HELP = `usage: npm run eval -- mnist [--model DIR] [--batch N] [--json]
 
@@ -16,27 +13,17 @@ and the confusion matrix (rows = true label, columns = prediction).
   --json        also print one JSON object as the last line: {model, arch, n, correct, accuracy, confusion, ...}`;
 
 export async function run(args: string[]): Promise<number> {
-  let options;
-  try {
-    options = parseArgs({
-      args,
-      options: {
-        model: { type: 'string' },
-        batch: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    console.error(`eval mnist: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (options.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand('mnist', HELP, {
+    args, allowPositionals: false, strict: true,
+    options: {
+      model: { type: 'string' },
+      batch: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if ('exit' in parsed) return parsed.exit;
+  const options = parsed.values;
   const batchSize = options.batch === undefined ? 500 : Number(options.batch);
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     console.error(`eval mnist: --batch must be a positive integer, got ${options.batch}`);
@@ -44,16 +31,8 @@ export async function run(args: string[]): Promise<number> {
   }
   const modelDir = options.model === undefined ? DEFAULT_MODEL : resolve(options.model);
 
-  let runtime: ModelRuntime;
-  try {
-    runtime = await ModelRuntime.load(modelDir);
-  } catch (err) {
-    if (err instanceof ModelLoadError) {
-      console.error(`eval mnist: cannot load the model: ${err.message}`);
-      return 1;
-    }
-    throw err;
-  }
+  const runtime = await loadModel('mnist', modelDir);
+  if (!runtime) return 1;
   try {
     const test = await loadMnist('test');
     const started = performance.now();

@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { defaultInkPipeline } from '../../main/core/ink-pipeline.ts';
 import { readInkFile, type LabelledInk } from '../../main/data/inks.ts';
 import { loadMnist, mnistDataDir, type MnistSet } from '../../main/data/mnist.ts';
@@ -12,7 +10,7 @@ import { ModelVersions } from '../../main/models/versions.ts';
 import { argmaxRow, evaluateMnist, ModelRuntime } from '../../main/runtime/index.ts';
 import { SampleStore } from '../../main/samples/index.ts';
 import { fineTuneOptions, loadReplay, replayPath, trainableLayers, TrainingService, type FineTuneOptionsInput } from '../../main/training/index.ts';
-import { trainingWriters } from './ink.ts';
+import { DEFAULT_MODEL, loadModel, NATIVE_MODELS, parseCommand, trainingWriters } from './common.ts';
 
 /**
  * `npm run eval -- personalize FILE.jsonl... --per-class K`: personalization measured the way the app
@@ -21,7 +19,6 @@ import { trainingWriters } from './ink.ts';
  * and saves a personal version; the writer's other digits are then read through the app's path (ink
  * pipeline, ONNX Runtime) by the base model and by the personal one, and MNIST's test digits likewise.
  */
-const DEFAULT_MODEL = fileURLToPath(new URL('../../native-models/modern', import.meta.url));
 
 const HELP = `usage: npm run eval -- personalize FILE.jsonl... --per-class K [--model DIR] [--min-digits 150] [--json]
        [--mnist full|subset] [--writers W1,W2] [--epochs N --lr X --layers all|top|classifier|C5,F6,...
@@ -65,27 +62,18 @@ interface Means {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args, allowPositionals: true, strict: true,
-      options: {
-        'per-class': { type: 'string' }, model: { type: 'string' }, 'min-digits': { type: 'string', default: '150' },
-        json: { type: 'boolean', default: false }, mnist: { type: 'string', default: 'full' }, writers: { type: 'string' },
-        epochs: { type: 'string' }, lr: { type: 'string' }, blend: { type: 'string' }, layers: { type: 'string' }, repeat: { type: 'string' }, replay: { type: 'string' },
-        threads: { type: 'string' }, 'no-augment': { type: 'boolean', default: false }, seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    console.error(`eval personalize: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommand('personalize', HELP, {
+    args, allowPositionals: true, strict: true,
+    options: {
+      'per-class': { type: 'string' }, model: { type: 'string' }, 'min-digits': { type: 'string', default: '150' },
+      json: { type: 'boolean', default: false }, mnist: { type: 'string', default: 'full' }, writers: { type: 'string' },
+      epochs: { type: 'string' }, lr: { type: 'string' }, blend: { type: 'string' }, layers: { type: 'string' }, repeat: { type: 'string' }, replay: { type: 'string' },
+      threads: { type: 'string' }, 'no-augment': { type: 'boolean', default: false }, seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if ('exit' in parsed) return parsed.exit;
   const { values: o, positionals: files } = parsed;
-  if (o.help) {
-    console.log(HELP);
-    return 0;
-  }
   const perClass = Number(o['per-class']);
   const minDigits = Number(o['min-digits']);
   if (files.length === 0 || !Number.isInteger(perClass) || perClass < 1 || !Number.isInteger(minDigits) || minDigits < 1) {
@@ -128,7 +116,8 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
 
-  const base = await ModelRuntime.load(modelDir);
+  const base = await loadModel('personalize', modelDir);
+  if (!base) return 1;
   try {
     trainableLayers(base.spec, options.layers);
   } catch (err) {
@@ -138,7 +127,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const inBase = trainingWriters(base.info.card);
   const bundledDir = dirname(modelDir);
-  const replay = await loadReplay(replayPath(resolve(fileURLToPath(new URL('../../native-models', import.meta.url)))));
+  const replay = await loadReplay(replayPath(NATIVE_MODELS));
   const mnist: { set: MnistSet; name: string } = o.mnist === 'full' && existsSync(mnistDataDir())
     ? { set: await loadMnist('test'), name: 'MNIST test set (10,000 digits)' }
     : { set: { count: replay.test.count, rows: 28, cols: 28, images: replay.test.images, labels: replay.test.labels }, name: `MNIST test subset of replay-mnist.bin (${replay.test.count} digits)` };
