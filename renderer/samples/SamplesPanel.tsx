@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { panelId, tabId } from '../app/SideTabs.tsx';
+import { SidePanel } from '../app/SidePanel.tsx';
 import { deleteSamples, exportSamples, importFile, refreshConfusion, refreshSamples, relabelSamples } from '../app/personalSession.ts';
 import { useFormat } from '../i18n/format.ts';
 import { personalActions } from '../state/personalActions.ts';
@@ -141,13 +141,7 @@ export function SamplesPanel() {
   else body = <Gallery samples={filter === null ? list.samples : list.samples.filter((s) => s.label === filter)} />;
 
   return (
-    <section className="panel side-panel" id={panelId('samples')} role="tabpanel" aria-labelledby={tabId('samples')} data-testid="samples" data-total={total}>
-      <header className="side-panel__header">
-        <div>
-          <h2>{t('samples.title')}</h2>
-          <p className="muted small">{t('samples.hint', { total: format.integer(total), enough })}</p>
-        </div>
-      </header>
+    <SidePanel view="samples" title={t('samples.title')} hint={t('samples.hint', { total: format.integer(total), enough })} data-testid="samples" data-total={total}>
       <div className="samples__bar">
         <SegmentedControl label={t('samples.view')} options={modes} value={mode} onChange={setMode} testId="samples-mode" />
         <div className="side-panel__actions">
@@ -194,6 +188,6 @@ export function SamplesPanel() {
       )}
       <div className="side-panel__body">{body}</div>
       <SelectionBar />
-    </section>
+    </SidePanel>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { panelId, tabId } from '../app/SideTabs.tsx';
+import { SidePanel } from '../app/SidePanel.tsx';
 import { cancelTraining, decide, refreshTrainingStatus, startTraining } from '../app/personalSession.ts';
 import { useFormat } from '../i18n/format.ts';
 import { personalActions } from '../state/personalActions.ts';
@@ -150,13 +150,7 @@ export function TrainingPanel() {
   const showCurves = busy || training.points.length > 0;
 
   return (
-    <section className="panel side-panel" id={panelId('train')} role="tabpanel" aria-labelledby={tabId('train')} data-testid="training" data-running={running} data-status={outcome?.status ?? ''}>
-      <header className="side-panel__header">
-        <div>
-          <h2>{t('train.title')}</h2>
-          <p className="muted small">{t('train.hint')}</p>
-        </div>
-      </header>
+    <SidePanel view="train" title={t('train.title')} hint={t('train.hint')} data-testid="training" data-running={running} data-status={outcome?.status ?? ''}>
       <div className="side-panel__body">
         <Readiness />
         <fieldset className="train-options" disabled={busy}>
@@ -223,6 +217,6 @@ export function TrainingPanel() {
         )}
         {outcome?.status === 'done' && <ResultCard result={outcome.result} deciding={training.deciding} onDecide={(d) => void decide(d)} />}
       </div>
-    </section>
+    </SidePanel>
   );
 }

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { activateModel } from '../app/session.ts';
-import { panelId, tabId } from '../app/SideTabs.tsx';
+import { SidePanel } from '../app/SidePanel.tsx';
 import { removeVersion } from '../app/personalSession.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useStudio } from '../state/store.ts';
@@ -71,13 +71,7 @@ export function VersionsPanel() {
   const personal = models.filter((m) => !m.bundled).sort((a, b) => (b.facts.createdAt ?? '').localeCompare(a.facts.createdAt ?? ''));
 
   return (
-    <section className="panel side-panel" id={panelId('models')} role="tabpanel" aria-labelledby={tabId('models')} data-testid="versions">
-      <header className="side-panel__header">
-        <div>
-          <h2>{t('versions.title')}</h2>
-          <p className="muted small">{t('versions.hint')}</p>
-        </div>
-      </header>
+    <SidePanel view="models" title={t('versions.title')} hint={t('versions.hint')} data-testid="versions">
       <div className="side-panel__body">
         {notice && (
           <div className="note note--warn" role="status" data-testid="versions-notice">
@@ -109,6 +103,6 @@ export function VersionsPanel() {
           <p className="muted small">{t('versions.nonePersonal')}</p>
         )}
       </div>
-    </section>
+    </SidePanel>
   );
 }
