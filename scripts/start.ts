@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { findElectron } from './electron-binary.ts';
+import { ensureElectron } from './electron-binary.ts';
 import { parseWebArgs, runWebMode } from '../main/web/cli.ts';
 
 /**
@@ -9,7 +9,7 @@ import { parseWebArgs, runWebMode } from '../main/web/cli.ts';
  */
 const root = resolve(import.meta.dirname, '..');
 
-const electron = findElectron();
+const electron = ensureElectron((line) => console.log(line));
 if ('path' in electron) {
   const child = spawn(electron.path, [join(root, 'dist/main/main.cjs'), ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
