@@ -1,47 +1,17 @@
+import { EVENT_NAMES, METHOD_NAMES, type EventName, type MethodName } from './methods.ts';
+
+export { EVENT_NAMES, METHOD_NAMES, type EventName, type MethodName } from './methods.ts';
+
 /**
- * Every channel and event name of the app, written once. The handler table, the Electron preload, the
- * ipcMain registration and both clients derive their names from these two tables; nothing else spells a
- * channel string.
+ * The channel strings of the two transports, derived from the method and event tables (methods.ts):
+ * `listModels` travels as `lenet:list-models`. Nothing else spells a channel string.
  */
-export const CHANNELS = {
-  predict: 'lenet:predict',
-  listModels: 'lenet:list-models',
-  modelInfo: 'lenet:model-info',
-  activateModel: 'lenet:activate-model',
-  layerKernels: 'lenet:layer-kernels',
-  appInfo: 'lenet:app-info',
-  removeModel: 'lenet:remove-model',
-  addSample: 'lenet:add-sample',
-  listSamples: 'lenet:list-samples',
-  relabelSample: 'lenet:relabel-sample',
-  deleteSamples: 'lenet:delete-samples',
-  undoDeleteSamples: 'lenet:undo-delete-samples',
-  exportSamples: 'lenet:export-samples',
-  importSamples: 'lenet:import-samples',
-  sampleConfusion: 'lenet:sample-confusion',
-  startTraining: 'lenet:start-training',
-  cancelTraining: 'lenet:cancel-training',
-  trainingStatus: 'lenet:training-status',
-  finishTraining: 'lenet:finish-training',
-} as const;
+export type Channel = `lenet:${string}`;
 
-/** Pushed from the core to the page. */
-export const EVENTS = {
-  modelChanged: 'lenet:model-changed',
-  menuCommand: 'lenet:menu-command',
-  samplesChanged: 'lenet:samples-changed',
-  trainingProgress: 'lenet:training-progress',
-  trainingEpoch: 'lenet:training-epoch',
-  trainingFinished: 'lenet:training-finished',
-} as const;
+const channelOf = (name: string): Channel => `lenet:${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-export type MethodName = keyof typeof CHANNELS;
-export type Channel = (typeof CHANNELS)[MethodName];
-export type EventName = keyof typeof EVENTS;
-export type EventChannel = (typeof EVENTS)[EventName];
-
-export const METHOD_NAMES = Object.keys(CHANNELS) as MethodName[];
-export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+export const CHANNELS = Object.freeze(Object.fromEntries(METHOD_NAMES.map((m) => [m, channelOf(m)]))) as Readonly<Record<MethodName, Channel>>;
+export const EVENTS = Object.freeze(Object.fromEntries(EVENT_NAMES.map((e) => [e, channelOf(e)]))) as Readonly<Record<EventName, Channel>>;
 
 const methodByChannel = new Map<string, MethodName>(METHOD_NAMES.map((m) => [CHANNELS[m], m]));
 const eventByChannel = new Map<string, EventName>(EVENT_NAMES.map((e) => [EVENTS[e], e]));

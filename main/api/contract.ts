@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import type { EventName, MethodName } from './channels.ts';
+import type { EVENT_DEFS, EventName, METHODS, MethodName } from './methods.ts';
 import type {
-  ActivationSchema, ApiErrorBodySchema, AppInfoSchema, ArchSchema, CardFactsSchema, EVENT_SCHEMAS, ImageSchema,
+  ActivationSchema, ApiErrorBodySchema, AppInfoSchema, ArchSchema, CardFactsSchema, ImageSchema,
   InkSchema, LayerChoiceSchema, LayerInfoSchema, LayerKernelsSchema, MenuCommandSchema, ModelInfoSchema, ModelListSchema,
   ModelSummarySchema, PredictRequestSchema, PredictResponseSchema, PreprocessStepsSchema, ReceptiveFieldSchema,
-  REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ResultSchema, SampleConfusionSchema, SampleHowSchema, SampleListSchema,
+  ResultSchema, SampleConfusionSchema, SampleHowSchema, SampleListSchema,
   SampleSummarySchema, ThumbnailSchema, TrainingEpochSchema, TrainingOutcomeSchema, TrainingProgressSchema,
   TrainingResultSchema, TrainingStatusSchema, ImportReportSchema, ExportedFileSchema,
 } from './schemas.ts';
@@ -44,9 +44,9 @@ export type ErrorCode = ApiErrorBody['code'];
 export type Result = z.infer<typeof ResultSchema>;
 
 /** What a caller sends (the schemas' parsed form: the ink is typed, not `unknown`). */
-export type Requests = { [M in MethodName]: z.output<(typeof REQUEST_SCHEMAS)[M]> };
-export type Responses = { [M in MethodName]: z.output<(typeof RESPONSE_SCHEMAS)[M]> };
-export type EventPayloads = { [E in EventName]: z.output<(typeof EVENT_SCHEMAS)[E]> };
+export type Requests = { [M in MethodName]: z.output<(typeof METHODS)[M]['request']> };
+export type Responses = { [M in MethodName]: z.output<(typeof METHODS)[M]['response']> };
+export type EventPayloads = { [E in EventName]: z.output<(typeof EVENT_DEFS)[E]> };
 
 /** A method whose request is an empty object can be called without an argument. */
 type Call<M extends MethodName> = Record<never, never> extends Requests[M]
@@ -54,26 +54,10 @@ type Call<M extends MethodName> = Record<never, never> extends Requests[M]
   : (request: Requests[M]) => Promise<Responses[M]>;
 
 /**
- * The only door between the view and the core. The Electron preload bridge (window.lenet) and the
+ * The only door between the view and the core: one function per entry of the method table (methods.ts,
+ * where each is described), plus event subscription. The Electron preload bridge (window.lenet) and the
  * browser-mode WebSocket client both implement it; the renderer never knows which one it holds.
  * A failed call rejects with an ApiError carrying the handler's code and message.
- *
- *   predict(req)        ink -> prediction, the input image, every layer's activations
- *   listModels()        the models on disk and which one is active
- *   modelInfo({id})     layers with shapes, params, MACs, receptive fields; the model card
- *   activateModel({id}) make a model the active one (emits modelChanged)
- *   layerKernels(req)   a layer's weights (conv kernels, subsampling coefficients, dense matrix)
- *   appInfo()           version and transport
- *   removeModel({id})   delete a personal model that is not active
- *   addSample, listSamples, relabelSample, deleteSamples, undoDeleteSamples
- *                       the person's samples (with the 28x28 image the core makes of each; emit samplesChanged)
- *   exportSamples({format}) / importSamples({fileName, base64})
- *                       a zip (JSON Lines + PNGs) or MNIST IDX, as bytes for the page to save; a file the page read
- *   sampleConfusion()   the samples under the active model: matrix and the ids in each cell
- *   startTraining, cancelTraining, trainingStatus, finishTraining
- *                       fine-tuning in a worker thread (events trainingProgress, trainingEpoch, trainingFinished);
- *                       finishing activates, keeps or discards the model it made
- *   onEvent(name, cb)   subscribe to an event; returns the unsubscribe function
  */
 export type LenetApi = { readonly [M in MethodName]: Call<M> } & {
   onEvent<E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void): () => void;

@@ -1,41 +1,37 @@
-import type { EventName } from './channels.ts';
-import type {
-  AppInfo, EventPayloads, LayerKernels, ModelInfo, ModelList, PredictRequest, PredictResponse, Requests, Responses,
-} from './contract.ts';
+import type { NetworkSpec } from '../engine/spec.ts';
+import type { Weights } from '../engine/weights.ts';
+import type { EventPayloads, Requests, Responses } from './contract.ts';
+import type { EventName, MethodName } from './methods.ts';
+
+/** A core method takes its request as the schema parsed it (the handler always passes one). */
+export type CoreMethod<M extends MethodName> = (request: Requests[M]) => Promise<Responses[M]>;
 
 /** An event as the core emits it, for a shell to forward to the page. */
 export type CoreEvent = { [E in EventName]: { name: E; payload: EventPayloads[E] } }[EventName];
 
 /**
- * What the handler table needs from the core. The core (main/core/, Node-only) implements it; keeping
+ * What the handler table needs from the core, derived from the method table: one method per request,
+ * taking the request as its schema parsed it. The core (main/core/, Node-only) implements it; keeping
  * the port here lets the contract stay environment-free and lets tests hand the table a fake core.
- * Requests reaching these methods have already passed their schemas.
  */
-export interface LenetCore {
-  predict(request: PredictRequest): Promise<PredictResponse>;
-  listModels(): Promise<ModelList>;
-  modelInfo(id: string): Promise<ModelInfo>;
-  activateModel(id: string): Promise<ModelList>;
-  removeModel(id: string): Promise<ModelList>;
-  layerKernels(modelId: string | undefined, layer: string): Promise<LayerKernels>;
-  appInfo(): Omit<AppInfo, 'transport'>;
-
-  // the person's samples (a core without a data folder answers these with an 'unavailable' error)
-  addSample(request: Requests['addSample']): Promise<Responses['addSample']>;
-  listSamples(request: Requests['listSamples']): Promise<Responses['listSamples']>;
-  relabelSample(request: Requests['relabelSample']): Promise<Responses['relabelSample']>;
-  deleteSamples(request: Requests['deleteSamples']): Promise<Responses['deleteSamples']>;
-  undoDeleteSamples(request: Requests['undoDeleteSamples']): Promise<Responses['undoDeleteSamples']>;
-  exportSamples(request: Requests['exportSamples']): Promise<Responses['exportSamples']>;
-  importSamples(request: Requests['importSamples']): Promise<Responses['importSamples']>;
-  sampleConfusion(request: Requests['sampleConfusion']): Promise<Responses['sampleConfusion']>;
-
-  // fine-tuning
-  startTraining(request: Requests['startTraining']): Promise<Responses['startTraining']>;
-  cancelTraining(request: Requests['cancelTraining']): Promise<Responses['cancelTraining']>;
-  trainingStatus(): Promise<Responses['trainingStatus']>;
-  finishTraining(request: Requests['finishTraining']): Promise<Responses['finishTraining']>;
-
+export type LenetCore = { readonly [M in MethodName]: CoreMethod<M> } & {
   /** Subscribes to core events; returns the unsubscribe function. */
   subscribe(listener: (event: CoreEvent) => void): () => void;
+};
+
+/** A model ready to predict: main/runtime's ModelRuntime (one ONNX Runtime session), or in tests anything with the same shape. */
+export interface LoadedModel {
+  readonly spec: NetworkSpec;
+  readonly weights: Weights;
+  predict(input: Float32Array, batch: number): Promise<{
+    readonly probabilities: Float32Array;
+    readonly activations: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: Float32Array }[];
+  }>;
+  release(): Promise<void>;
+}
+
+/** A model folder read without a session: what describing a model and showing its kernels need. */
+export interface ModelDescription {
+  readonly spec: NetworkSpec;
+  readonly weights: Weights;
 }

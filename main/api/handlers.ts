@@ -1,16 +1,12 @@
 import type { z } from 'zod';
-import { CHANNELS, METHOD_NAMES, methodOfChannel, type Channel, type MethodName } from './channels.ts';
-import { ApiError, type AppInfo, type Requests, type Responses, type Result } from './contract.ts';
+import { CHANNELS, methodOfChannel, type Channel } from './channels.ts';
+import { ApiError, type Requests, type Result } from './contract.ts';
 import type { LenetCore } from './core-port.ts';
-import { REQUEST_SCHEMAS } from './schemas.ts';
+import { METHOD_NAMES, METHODS, type MethodName } from './methods.ts';
 
 /** A handler takes an unchecked payload from a transport, validates it, and answers or throws ApiError. */
 export type Handler = (payload: unknown) => Promise<unknown>;
 export type HandlerTable = Readonly<Record<Channel, Handler>>;
-
-export interface ShellInfo {
-  readonly transport: AppInfo['transport'];
-}
 
 /** One line naming where a payload went wrong, e.g. `ink.strokes.0.3: Invalid input`. */
 export function describeIssues(method: string, error: z.ZodError): string {
@@ -23,41 +19,22 @@ export function describeIssues(method: string, error: z.ZodError): string {
 }
 
 function parseRequest<M extends MethodName>(method: M, payload: unknown): Requests[M] {
-  const parsed = REQUEST_SCHEMAS[method].safeParse(payload === undefined ? {} : payload);
+  const parsed = METHODS[method].request.safeParse(payload === undefined ? {} : payload);
   if (!parsed.success) throw new ApiError('bad-request', describeIssues(method, parsed.error));
   return parsed.data as Requests[M];
 }
 
 /**
- * The handler table, written once: Electron's ipcMain and the browser-mode WebSocket server are two thin
- * transports over it. Every handler validates its request with the contract's schema first.
+ * The handler table, derived from the method table: each channel validates its request with the
+ * method's schema and calls the core's method of the same name. Electron's ipcMain and the browser-mode
+ * WebSocket server are two thin transports over it.
  */
-export function createHandlers(core: LenetCore, shell: ShellInfo): HandlerTable {
-  const methods: { [M in MethodName]: (request: Requests[M]) => Promise<Responses[M]> } = {
-    predict: (req) => core.predict(req),
-    listModels: () => core.listModels(),
-    modelInfo: (req) => core.modelInfo(req.id),
-    activateModel: (req) => core.activateModel(req.id),
-    layerKernels: (req) => core.layerKernels(req.modelId, req.layer),
-    appInfo: async () => ({ ...core.appInfo(), transport: shell.transport }),
-    removeModel: (req) => core.removeModel(req.id),
-    addSample: (req) => core.addSample(req),
-    listSamples: (req) => core.listSamples(req),
-    relabelSample: (req) => core.relabelSample(req),
-    deleteSamples: (req) => core.deleteSamples(req),
-    undoDeleteSamples: (req) => core.undoDeleteSamples(req),
-    exportSamples: (req) => core.exportSamples(req),
-    importSamples: (req) => core.importSamples(req),
-    sampleConfusion: (req) => core.sampleConfusion(req),
-    startTraining: (req) => core.startTraining(req),
-    cancelTraining: (req) => core.cancelTraining(req),
-    trainingStatus: () => core.trainingStatus(),
-    finishTraining: (req) => core.finishTraining(req),
-  };
-  const table = {} as Record<Channel, Handler>;
+export function createHandlers(core: LenetCore): HandlerTable {
+  const table: Record<Channel, Handler> = {};
   for (const method of METHOD_NAMES) {
-    const run = methods[method] as (request: unknown) => Promise<unknown>;
-    table[CHANNELS[method]] = async (payload) => run(parseRequest(method, payload));
+    const run = core[method] as (request: unknown) => Promise<unknown>;
+    if (typeof run !== 'function') throw new Error(`the core does not implement ${method}`);
+    table[CHANNELS[method]] = async (payload) => run.call(core, parseRequest(method, payload));
   }
   return Object.freeze(table);
 }

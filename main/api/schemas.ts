@@ -1,6 +1,5 @@
 import './zod-setup.ts';
 import { z } from 'zod';
-import type { EventName, MethodName } from './channels.ts';
 import { inkSchema } from '../ink/parse.ts';
 import { MAX_INK_COORDINATE, MAX_INK_POINTS, MAX_INK_STROKES } from '../ink/types.ts';
 
@@ -15,7 +14,7 @@ export const LIMITS = {
   /**
    * One WebSocket message. A drawn digit is a few kilobytes; 4 MB carries an ink of about 250,000 points,
    * far beyond any drawing. The largest legitimate frame is an import of samples (`maxImportBytes`, sent
-   * as base64: 4/3 of it); 12 MB carries that and still bounds what one hostile frame can make the server parse.
+   * as bytes in a binary frame); 12 MB carries that and still bounds what one hostile frame can make the server parse.
    */
   maxMessageBytes: 12 * 1024 * 1024,
   /** An imported file (a zip exported by the app, or JSON Lines): about 6,000 samples. */
@@ -43,15 +42,24 @@ export const ArchSchema = z.enum(['modern', 'classic']);
  */
 export const InkSchema = inkSchema;
 
+/**
+ * Numbers in bulk travel as typed arrays: structured clone over Electron IPC, binary frames over the
+ * browser-mode WebSocket (wire-codec.ts), never JSON arrays of numbers.
+ */
+export const Float32ArraySchema = z.custom<Float32Array>((v) => v instanceof Float32Array, { message: 'expected a Float32Array' });
+export const BytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected a Uint8Array' });
+
 /** A single-channel image, row-major. */
 export const ImageSchema = z
-  .strictObject({ width: z.int().min(1).max(4096), height: z.int().min(1).max(4096), data: z.array(z.number()) })
+  .strictObject({ width: z.int().min(1).max(4096), height: z.int().min(1).max(4096), data: Float32ArraySchema })
   .refine((img) => img.data.length === img.width * img.height, { message: 'image data length must be width * height' });
 
 const shape = z.array(z.int().min(0)).max(8);
 
 /** One layer's output for one image, after its activation. */
-export const ActivationSchema = z.strictObject({ name: z.string(), shape, data: z.array(z.number()) });
+export const ActivationSchema = z
+  .strictObject({ name: z.string(), shape, data: Float32ArraySchema })
+  .refine((a) => a.data.length === a.shape.reduce((n, d) => n * d, 1), { message: 'activation data length must be the product of its shape' });
 
 /** A model card is the model folder's meta.json, passed on as it is (a JSON object). */
 export const ModelCardSchema = z.record(z.string(), z.unknown());
@@ -136,7 +144,11 @@ export const ModelSummarySchema = z.strictObject({
   result: TrainingResultSchema.optional(),
 });
 
-const empty = z.strictObject({});
+/** The request of a method that takes no argument. */
+export const EmptySchema = z.strictObject({});
+
+/** The request of a method about one model. */
+export const ModelIdRequestSchema = z.strictObject({ id: ModelIdSchema });
 
 // ---------------------------------------------------------------- requests and responses
 
@@ -173,7 +185,6 @@ export const PredictResponseSchema = z.strictObject({
   timing: z.strictObject({ preprocessMs: z.number().min(0), inferenceMs: z.number().min(0) }),
 });
 
-export const ListModelsRequestSchema = empty;
 export const ModelListSchema = z.strictObject({
   activeId: ModelIdSchema,
   models: z.array(ModelSummarySchema),
@@ -181,7 +192,6 @@ export const ModelListSchema = z.strictObject({
   notice: z.string().nullable().optional(),
 });
 
-export const ModelInfoRequestSchema = z.strictObject({ id: ModelIdSchema });
 
 const hw = z.tuple([z.number(), z.number()]);
 
@@ -226,7 +236,6 @@ export const ModelInfoSchema = z.strictObject({
   rbfBitmaps: z.strictObject({ width: z.int(), height: z.int(), data: z.array(z.array(z.number())) }).optional(),
 });
 
-export const ActivateModelRequestSchema = z.strictObject({ id: ModelIdSchema });
 
 export const LayerKernelsRequestSchema = z.strictObject({ modelId: ModelIdSchema.optional(), layer: LayerNameSchema });
 
@@ -236,12 +245,11 @@ export const LayerKernelsSchema = z.strictObject({
   kind: z.enum(['conv', 'subsample', 'dense']),
   /** conv [filters, inChannels, kh, kw]; subsample [C] (one coefficient per map); dense [units, inFeatures]. */
   shape,
-  data: z.array(z.number()),
-  bias: z.array(z.number()),
+  data: Float32ArraySchema,
+  bias: Float32ArraySchema,
   connections: z.array(z.array(z.int().min(0))).optional(),
 });
 
-export const AppInfoRequestSchema = empty;
 export const AppInfoSchema = z.strictObject({
   name: z.string(),
   version: z.string(),
@@ -249,7 +257,6 @@ export const AppInfoSchema = z.strictObject({
   versions: z.record(z.string(), z.string()),
 });
 
-export const RemoveModelRequestSchema = z.strictObject({ id: ModelIdSchema });
 
 // ---------------------------------------------------------------- samples
 
@@ -258,10 +265,11 @@ export const DigitSchema = z.int().min(0).max(9);
 export const SampleIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'a sample id is 1-64 letters, digits, "_" or "-"');
 export const SampleHowSchema = z.enum(['saved', 'corrected', 'imported']);
 const counts = z.array(z.int().min(0)).length(10);
-const base64 = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 
-/** The 28x28 input image the core made from a sample's ink, as base64 of 784 bytes (0 paper, 255 ink). */
-export const ThumbnailSchema = z.strictObject({ width: z.int().min(1).max(64), height: z.int().min(1).max(64), base64: base64(8192) });
+/** The 28x28 input image the core made from a sample's ink, one byte per pixel (0 paper, 255 ink). */
+export const ThumbnailSchema = z
+  .strictObject({ width: z.int().min(1).max(64), height: z.int().min(1).max(64), data: BytesSchema })
+  .refine((t) => t.data.length === t.width * t.height, { message: 'thumbnail data length must be width * height' });
 
 export const SampleSummarySchema = z.strictObject({
   id: SampleIdSchema,
@@ -317,12 +325,14 @@ export const ExportSamplesRequestSchema = z.strictObject({
   /** zip: the inks as JSON Lines plus a PNG of each input image; idx: MNIST's IDX files (images and labels) in a zip. */
   format: z.enum(['zip', 'idx']),
 });
-export const ExportedFileSchema = z.strictObject({ fileName: z.string(), mimeType: z.string(), base64: z.string(), count: z.int().min(0) });
+export const ExportedFileSchema = z.strictObject({ fileName: z.string(), mimeType: z.string(), bytes: BytesSchema, count: z.int().min(0) });
 
 export const ImportSamplesRequestSchema = z.strictObject({
   /** The name the person's file had (for the report only; nothing is read from or written to that path). */
   fileName: z.string().min(1).max(255),
-  base64: base64(Math.ceil(LIMITS.maxImportBytes / 3) * 4).min(1, 'the file is empty'),
+  bytes: BytesSchema.refine((b) => b.length > 0, { message: 'the file is empty' }).refine((b) => b.length <= LIMITS.maxImportBytes, {
+    message: `an import holds at most ${LIMITS.maxImportBytes} bytes`,
+  }),
 });
 export const ImportReportSchema = z.strictObject({
   imported: z.int().min(0),
@@ -366,7 +376,6 @@ export const TrainingOutcomeSchema = z.discriminatedUnion('status', [
   z.strictObject({ jobId: z.string(), status: z.literal('failed'), message: z.string() }),
 ]);
 
-export const TrainingStatusRequestSchema = empty;
 export const TrainingStatusSchema = z.strictObject({
   running: z
     .strictObject({
@@ -398,60 +407,8 @@ export const MenuCommandSchema = z.strictObject({
   command: z.enum(['undo', 'redo', 'clear', 'toggle-steps', 'show-about', 'language-en', 'language-zh-CN']),
 });
 
-// ---------------------------------------------------------------- the tables
-
-export const REQUEST_SCHEMAS = {
-  predict: PredictRequestSchema,
-  listModels: ListModelsRequestSchema,
-  modelInfo: ModelInfoRequestSchema,
-  activateModel: ActivateModelRequestSchema,
-  layerKernels: LayerKernelsRequestSchema,
-  appInfo: AppInfoRequestSchema,
-  removeModel: RemoveModelRequestSchema,
-  addSample: AddSampleRequestSchema,
-  listSamples: ListSamplesRequestSchema,
-  relabelSample: RelabelSampleRequestSchema,
-  deleteSamples: DeleteSamplesRequestSchema,
-  undoDeleteSamples: UndoDeleteRequestSchema,
-  exportSamples: ExportSamplesRequestSchema,
-  importSamples: ImportSamplesRequestSchema,
-  sampleConfusion: SampleConfusionRequestSchema,
-  startTraining: StartTrainingRequestSchema,
-  cancelTraining: CancelTrainingRequestSchema,
-  trainingStatus: TrainingStatusRequestSchema,
-  finishTraining: FinishTrainingRequestSchema,
-} as const satisfies Record<MethodName, z.ZodType>;
-
-export const RESPONSE_SCHEMAS = {
-  predict: PredictResponseSchema,
-  listModels: ModelListSchema,
-  modelInfo: ModelInfoSchema,
-  activateModel: ModelListSchema,
-  layerKernels: LayerKernelsSchema,
-  appInfo: AppInfoSchema,
-  removeModel: ModelListSchema,
-  addSample: SampleChangeSchema,
-  listSamples: SampleListSchema,
-  relabelSample: SampleChangeSchema,
-  deleteSamples: DeleteSamplesResultSchema,
-  undoDeleteSamples: UndoDeleteResultSchema,
-  exportSamples: ExportedFileSchema,
-  importSamples: ImportReportSchema,
-  sampleConfusion: SampleConfusionSchema,
-  startTraining: TrainingStartedSchema,
-  cancelTraining: CancelTrainingResultSchema,
-  trainingStatus: TrainingStatusSchema,
-  finishTraining: ModelListSchema,
-} as const satisfies Record<MethodName, z.ZodType>;
-
-export const EVENT_SCHEMAS = {
-  modelChanged: ModelListSchema,
-  menuCommand: MenuCommandSchema,
-  samplesChanged: SampleCountsSchema,
-  trainingProgress: z.strictObject({ jobId: z.string(), progress: TrainingProgressSchema }),
-  trainingEpoch: z.strictObject({ jobId: z.string(), epoch: TrainingEpochSchema }),
-  trainingFinished: TrainingOutcomeSchema,
-} as const satisfies Record<EventName, z.ZodType>;
+export const TrainingProgressEventSchema = z.strictObject({ jobId: z.string(), progress: TrainingProgressSchema });
+export const TrainingEpochEventSchema = z.strictObject({ jobId: z.string(), epoch: TrainingEpochSchema });
 
 // ---------------------------------------------------------------- results on the wire
 

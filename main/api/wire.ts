@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ApiErrorBodySchema } from './schemas.ts';
 
 /**
- * The browser-mode WebSocket protocol, JSON text frames:
+ * The browser-mode WebSocket protocol (frames as wire-codec.ts encodes them: JSON text, or binary when
+ * they carry typed arrays):
  *   page -> server  { id, channel, payload }                 a call
  *   server -> page  { id, ok: true, value } | { id, ok: false, error }   its answer
  *   server -> page  { event, payload }                       an event (EVENTS channel names)

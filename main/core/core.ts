@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { NetworkSpec } from '../engine/spec.ts';
-import type { Weights } from '../engine/weights.ts';
 import { InkError } from '../ink/types.ts';
-import { ApiError, type Image, type ModelInfo, type ModelList, type PredictRequest, type PredictResponse } from '../api/contract.ts';
-import type { CoreEvent, LenetCore } from '../api/core-port.ts';
+import { ApiError, type AppInfo, type Image, type ModelInfo, type ModelList, type PredictResponse } from '../api/contract.ts';
+import type { CoreEvent, LenetCore, LoadedModel, ModelDescription } from '../api/core-port.ts';
+import { readModelFolder } from '../models/folder.ts';
 import { cardFacts } from './card.ts';
 import { defaultInkPipeline, type InkPipeline } from './ink-pipeline.ts';
 import { layerKernels } from './kernels.ts';
@@ -13,23 +12,18 @@ import { createPersonal, withoutDataFolder, type PersonalData } from './personal
 import { scanModels, type ModelEntry, type ModelRoot } from './registry.ts';
 import { trainingResult } from './training-result.ts';
 
-/** A model ready to predict: main/runtime's ModelRuntime, or in tests anything with the same shape. */
-export interface LoadedModel {
-  readonly spec: NetworkSpec;
-  readonly weights: Weights;
-  predict(input: Float32Array, batch: number): Promise<{
-    readonly probabilities: Float32Array;
-    readonly activations: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: Float32Array }[];
-  }>;
-  release(): Promise<void>;
-}
-
 export type ModelLoader = (dir: string) => Promise<LoadedModel>;
+export type ModelReader = (dir: string) => Promise<ModelDescription>;
 
 export interface CoreOptions {
   /** Where model folders live, bundled first. */
   readonly roots: readonly ModelRoot[];
+  /** Opens a model folder in an ONNX Runtime session (main/runtime's ModelRuntime.load). */
   readonly loadModel: ModelLoader;
+  /** Reads a model folder's spec and weights without a session (default: the model-folder reader). */
+  readonly readModel?: ModelReader;
+  /** The shell serving this core, for appInfo. */
+  readonly transport: AppInfo['transport'];
   readonly version: string;
   readonly name?: string;
   /** Versions to report in appInfo (node, electron, chrome...). */
@@ -52,8 +46,13 @@ export interface Core extends LenetCore {
 }
 
 function image(width: number, height: number, data: Float32Array): Image {
-  return { width, height, data: Array.from(data) };
+  return { width, height, data: Float32Array.from(data) };
 }
+
+const defaultReader: ModelReader = async (dir) => {
+  const { spec, weights } = await readModelFolder(dir);
+  return { spec, weights };
+};
 
 /**
  * The app's core: the model folders on disk, the active model, and predict = ink pipeline + one ONNX
@@ -63,7 +62,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const pipeline = options.inkPipeline ?? defaultInkPipeline;
   const warn = options.warn ?? (() => undefined);
   const listeners = new Set<(event: CoreEvent) => void>();
-  const loaded = new Map<string, Promise<LoadedModel>>();
+  const readModel = options.readModel ?? defaultReader;
+  /**
+   * ONNX Runtime sessions: the active model's stays open; any other model's is opened for one request
+   * and released after it. Describing a model or showing its kernels opens none (`described`). A session
+   * is released only once no request is using it.
+   */
+  type Session = { readonly id: string; readonly model: Promise<LoadedModel>; users: number; retired: boolean };
+  let session: Session | null = null;
+  const described = new Map<string, Promise<ModelDescription>>();
   const versions = options.personal?.versions;
   let entries: ModelEntry[] = [];
   let activeId = '';
@@ -97,17 +104,57 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return activeId;
   }
 
-  function load(id: string): Promise<LoadedModel> {
-    const e = entry(id);
-    let model = loaded.get(id);
-    if (!model) {
-      model = options.loadModel(e.dir).catch((err: unknown) => {
-        loaded.delete(id);
-        throw new ApiError('unavailable', `model ${id} cannot be loaded: ${(err as Error).message}`);
-      });
-      loaded.set(id, model);
+  function open(id: string): Promise<LoadedModel> {
+    return options.loadModel(entry(id).dir).catch((err: unknown) => {
+      throw new ApiError('unavailable', `model ${id} cannot be loaded: ${(err as Error).message}`);
+    });
+  }
+
+  function retire(old: Session | null): void {
+    if (!old) return;
+    old.retired = true;
+    if (old.users === 0) void release(old.model);
+  }
+
+  /** Makes `model` the active model's session, retiring the one before. */
+  function keep(id: string, model: Promise<LoadedModel>): Session {
+    const previous = session;
+    const next: Session = { id, model, users: 0, retired: false };
+    session = next;
+    model.catch(() => {
+      if (session === next) session = null;
+    });
+    retire(previous);
+    return next;
+  }
+
+  /** Runs `use` with a session of model `id`: the active one's, or one opened for this request only. */
+  async function withModel<R>(id: string, use: (model: LoadedModel) => Promise<R>): Promise<R> {
+    const s = id === activeId ? (session?.id === id ? session : keep(id, open(id))) : { id, model: open(id), users: 0, retired: true };
+    s.users++;
+    try {
+      return await use(await s.model);
+    } finally {
+      s.users--;
+      if (s.retired && s.users === 0) await release(s.model);
     }
-    return model;
+  }
+
+  async function release(model: Promise<LoadedModel>): Promise<void> {
+    await model.then((m) => m.release(), () => undefined);
+  }
+
+  function describe(id: string): Promise<ModelDescription> {
+    const e = entry(id);
+    let found = described.get(id);
+    if (!found) {
+      found = readModel(e.dir).catch((err: unknown) => {
+        described.delete(id);
+        throw new ApiError('unavailable', `model ${id} cannot be read: ${(err as Error).message}`);
+      });
+      described.set(id, found);
+    }
+    return found;
   }
 
   function listing(): ModelList {
@@ -134,7 +181,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         throw asApiError(err);
       }
     }
-    await load(id); // a model that cannot be loaded never becomes the active one
+    const model = session?.id === id ? session.model : open(id);
+    await model; // a model that cannot be loaded never becomes the active one
+    if (session?.model !== model) keep(id, model);
     activeId = id;
     notice = null;
     const list = listing();
@@ -149,9 +198,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     } catch (err) {
       throw asApiError(err);
     }
-    const model = loaded.get(id);
-    loaded.delete(id);
-    await model?.then((m) => m.release(), () => undefined);
+    described.delete(id);
     await rescan();
     const list = listing();
     emit({ name: 'modelChanged', payload: list });
@@ -186,7 +233,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         pipeline,
         emit,
         activeId: requireActive,
-        load,
+        withModel,
         listing: async () => {
           await rescan();
           return listing();
@@ -199,9 +246,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   return {
     ...personal,
 
-    async predict(request: PredictRequest): Promise<PredictResponse> {
+    predict: (request) => {
       const id = request.modelId ?? requireActive();
-      const model = await load(id);
+      return withModel(id, async (model): Promise<PredictResponse> => {
       const t0 = performance.now();
       let prepared;
       try {
@@ -226,7 +273,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         top,
         input: image(28, 28, prepared.image28),
         networkInput: image(width, height, input),
-        activations: result.activations.map((a) => ({ name: a.name, shape: [...a.shape], data: Array.from(a.data) })),
+        activations: result.activations.map((a) => ({ name: a.name, shape: [...a.shape], data: new Float32Array(a.data) })),
         timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1 },
       };
       if (request.withSteps) {
@@ -238,6 +285,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         };
       }
       return response;
+      });
     },
 
     async listModels(): Promise<ModelList> {
@@ -245,23 +293,23 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return listing();
     },
 
-    async modelInfo(id: string): Promise<ModelInfo> {
+    async modelInfo({ id }): Promise<ModelInfo> {
       const e = entry(id);
-      const model = await load(id);
-      return describeModel(id, model.spec, cardFacts(id, e.arch, e.card), e.card);
+      const { spec } = await describe(id);
+      return describeModel(id, spec, cardFacts(id, e.arch, e.card), e.card);
     },
 
-    activateModel: activate,
-    removeModel: remove,
+    activateModel: ({ id }) => activate(id),
+    removeModel: ({ id }) => remove(id),
 
-    async layerKernels(modelId: string | undefined, layer: string) {
+    async layerKernels({ modelId, layer }) {
       const id = modelId ?? requireActive();
-      const model = await load(id);
-      return layerKernels(id, model.spec, model.weights, layer);
+      const { spec, weights } = await describe(id);
+      return layerKernels(id, spec, weights, layer);
     },
 
-    appInfo() {
-      return { name: options.name ?? 'LeNet Studio', version: options.version, versions: { ...options.versions } };
+    async appInfo() {
+      return { name: options.name ?? 'LeNet Studio', version: options.version, transport: options.transport, versions: { ...options.versions } };
     },
 
     subscribe(listener) {
@@ -271,9 +319,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
     async close() {
       await personal.close();
-      const all = [...loaded.values()];
-      loaded.clear();
-      await Promise.all(all.map((m) => m.then((x) => x.release(), () => undefined)));
+      const last = session;
+      session = null;
+      if (last) await release(last.model);
     },
   };
 }

@@ -19,8 +19,8 @@ export function layerKernels(modelId: string, spec: NetworkSpec, weights: Weight
     layer: layerName,
     kind: layer.kind,
     shape: [...main.shape],
-    data: Array.from(main.data),
-    bias: Array.from(bias.data),
+    data: Float32Array.from(main.data),
+    bias: Float32Array.from(bias.data),
   };
   if (layer.kind === 'conv' && layer.connections) result.connections = layer.connections.map((row) => [...row]);
   return result;

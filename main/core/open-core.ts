@@ -11,6 +11,8 @@ export interface OpenCoreOptions {
   /** The app's data folder (Electron's userData, or browser mode's --data-dir): samples and personal models. */
   readonly dataDir?: string;
   readonly version: string;
+  /** The shell serving the core, for appInfo. */
+  readonly transport: CoreOptions['transport'];
   readonly versions?: Record<string, string>;
   readonly warn?: (message: string) => void;
 }
@@ -34,6 +36,7 @@ export async function openCore(options: OpenCoreOptions): Promise<Core> {
     roots: modelRoots(options.bundledModelsDir, options.dataDir),
     loadModel: (dir) => ModelRuntime.load(dir),
     version: options.version,
+    transport: options.transport,
     versions: options.versions,
     defaultModelId: 'modern',
     warn,

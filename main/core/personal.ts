@@ -1,11 +1,12 @@
 import { basename } from 'node:path';
-import { ApiError, type ModelList, type Requests, type Responses, type SampleSummary, type TrainingOutcome, type TrainingStatus } from '../api/contract.ts';
-import type { CoreEvent } from '../api/core-port.ts';
+import { ApiError, type ModelList, type SampleSummary, type TrainingOutcome, type TrainingStatus } from '../api/contract.ts';
+import type { CoreEvent, LenetCore, LoadedModel } from '../api/core-port.ts';
+import { DATA_FOLDER_METHODS, type DataFolderMethod } from '../api/methods.ts';
 import { LIMITS } from '../api/schemas.ts';
 import type { ModelVersions } from '../models/versions.ts';
 import { exportIdxZip, exportZip, type Sample, type SampleStore } from '../samples/index.ts';
 import { fineTuneOptions, MIN_SAMPLES, TrainingService, type ReplaySet, type TrainingEvent } from '../training/index.ts';
-import type { LoadedModel } from './core.ts';
+
 import { asApiError } from './errors.ts';
 import type { InkPipeline } from './ink-pipeline.ts';
 import { toEpoch, toProgress, trainingResult } from './training-result.ts';
@@ -29,27 +30,23 @@ export interface PersonalHost {
   readonly pipeline: InkPipeline;
   emit(event: CoreEvent): void;
   activeId(): string;
-  load(id: string): Promise<LoadedModel>;
+  /** Runs `use` with an ONNX Runtime session of the model (released after, unless it is the active one's). */
+  withModel<R>(id: string, use: (model: LoadedModel) => Promise<R>): Promise<R>;
   listing(): Promise<ModelList>;
   activate(id: string): Promise<ModelList>;
   remove(id: string): Promise<ModelList>;
 }
 
-type Methods = {
-  [M in 'addSample' | 'listSamples' | 'relabelSample' | 'deleteSamples' | 'undoDeleteSamples' | 'exportSamples' | 'importSamples' | 'sampleConfusion' | 'startTraining' | 'cancelTraining' | 'finishTraining']:
-    (request: Requests[M]) => Promise<Responses[M]>;
-} & { trainingStatus(): Promise<TrainingStatus>; close(): Promise<void> };
+/** The methods the method table marks as needing the data folder, served by this part of the core. */
+type Methods = Pick<LenetCore, DataFolderMethod> & { close(): Promise<void> };
 
 /** The answer of every personal method when the core was opened without a data folder. */
 export function withoutDataFolder(): Methods {
   const refuse = async (): Promise<never> => {
     throw new ApiError('unavailable', 'samples and fine-tuning need a data folder (the desktop app uses its own; browser mode takes --data-dir)');
   };
-  return {
-    addSample: refuse, listSamples: refuse, relabelSample: refuse, deleteSamples: refuse, undoDeleteSamples: refuse, exportSamples: refuse,
-    importSamples: refuse, sampleConfusion: refuse, startTraining: refuse, cancelTraining: refuse, trainingStatus: refuse, finishTraining: refuse,
-    close: async () => undefined,
-  };
+  const methods = Object.fromEntries(DATA_FOLDER_METHODS.map((m) => [m, refuse])) as unknown as Pick<LenetCore, DataFolderMethod>;
+  return { ...methods, close: async () => undefined };
 }
 
 /** The fine-tune in progress, as trainingStatus reports it (a page that reloads picks it up from here). */
@@ -96,7 +93,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
       collectedAt: sample.collectedAt,
       ...(sample.predicted !== undefined ? { predicted: sample.predicted } : {}),
       ...(sample.modelId !== undefined ? { modelId: sample.modelId } : {}),
-      thumbnail: { width: 28, height: 28, base64: Buffer.from(bytes).toString('base64') },
+      thumbnail: { width: 28, height: 28, data: bytes },
     };
   }
 
@@ -155,7 +152,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
     if (!known) predictions.set(modelId, (known = new Map()));
     const missing = samples.filter((s) => !known.has(s.id));
     if (missing.length === 0) return known;
-    const model = await host.load(modelId);
+    await host.withModel(modelId, async (model) => {
     for (let start = 0; start < missing.length; start += PREDICT_BATCH) {
       const chunk = missing.slice(start, start + PREDICT_BATCH);
       const inputs = chunk.map((s) => host.pipeline.toNetworkInput(image28(s), model.spec));
@@ -169,6 +166,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
         known.set(s.id, top);
       });
     }
+    });
     return known;
   }
 
@@ -219,13 +217,13 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
       return {
         fileName: req.format === 'zip' ? `lenet-samples-${day}.zip` : `lenet-samples-idx-${day}.zip`,
         mimeType: 'application/zip',
-        base64: Buffer.from(bytes).toString('base64'),
+        bytes,
         count: samples.length,
       };
     }),
 
     importSamples: guard(async (req) => {
-      const bytes = new Uint8Array(Buffer.from(req.base64, 'base64'));
+      const bytes = req.bytes;
       if (bytes.length > LIMITS.maxImportBytes) throw new ApiError('too-large', `the file holds ${bytes.length} bytes; at most ${LIMITS.maxImportBytes} are imported at once`);
       // The name is only a label for the report: nothing is read from or written to a path the page sent.
       const source = basename(req.fileName.replaceAll('\\', '/')).replace(/\p{Cc}/gu, '').slice(0, 120) || 'import';

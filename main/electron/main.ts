@@ -62,6 +62,7 @@ async function start(): Promise<void> {
       bundledModelsDir: BUNDLED_MODELS,
       dataDir: app.getPath('userData'),
       version: app.getVersion(),
+      transport: 'electron',
       versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
       warn: (message) => console.warn(`warning: ${message}`),
     });
@@ -70,7 +71,7 @@ async function start(): Promise<void> {
     app.exit(1);
     return;
   }
-  const unregister = registerIpc(ipcMain, createHandlers(core, { transport: 'electron' }));
+  const unregister = registerIpc(ipcMain, createHandlers(core));
   const { win, saved } = await createWindow();
   const unsubscribe = core.subscribe((event) => {
     if (!win.isDestroyed()) win.webContents.send(EVENTS[event.name], event.payload);

@@ -4,7 +4,9 @@ import { CHANNELS, EVENTS, METHOD_NAMES, type EventName } from '../api/channels.
 /**
  * The sandboxed preload: exposes exactly the contract's functions as window.lenet. The page never sees
  * ipcRenderer, an IPC event object or a channel name; it calls methods, and subscribes to named events.
- * Imports nothing but the channel table (bundled in) and electron, as a sandboxed preload must.
+ * Imports nothing but the contract's tables (bundled in) and electron, as a sandboxed preload must.
+ * Typed arrays (feature maps, kernels, images, files) cross as they are: IPC and the context bridge
+ * structured-clone them.
  */
 type Result = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 

@@ -78,11 +78,12 @@ export async function runWebMode(options: WebModeOptions): Promise<WebServer> {
     bundledModelsDir: options.modelsDir,
     dataDir: options.dataDir,
     version: packageVersion(),
+    transport: 'web',
     versions: { node: process.versions.node },
     warn: (message) => console.warn(`warning: ${message}`),
   });
   const server = await startWebServer({
-    table: createHandlers(core, { transport: 'web' }),
+    table: createHandlers(core),
     subscribe: (listener) => core.subscribe(listener),
     staticDir: options.staticDir,
     port: options.port,

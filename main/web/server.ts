@@ -9,6 +9,7 @@ import { describeIssues, dispatch, type HandlerTable } from '../api/handlers.ts'
 import type { Result } from '../api/contract.ts';
 import { LIMITS } from '../api/schemas.ts';
 import { CallFrameSchema, TOKEN_PARAM, WS_PATH } from '../api/wire.ts';
+import { decodeFrame, encodeFrame, WireError } from '../api/wire-codec.ts';
 import { readStaticFile, resolveStaticPath } from './static-files.ts';
 import { allowedOrigins, contentSecurityPolicy, isAllowedHost, isAllowedOrigin, securityHeaders, tokenMatches } from './security.ts';
 
@@ -53,13 +54,14 @@ function salvageId(frame: unknown): number | null {
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
 }
 
-/** Answers one text frame from a page; never throws. */
-export async function answerFrame(table: HandlerTable, data: string): Promise<Reply> {
+/** Answers one frame from a page (JSON text, or binary with typed arrays); never throws. */
+export async function answerFrame(table: HandlerTable, data: string | Uint8Array): Promise<Reply> {
   let frame: unknown;
   try {
-    frame = JSON.parse(data);
-  } catch {
-    return errorReply(null, 'bad-request', 'a message must be JSON: {"id": <number>, "channel": <string>, "payload": <object>}');
+    frame = decodeFrame(data);
+  } catch (err) {
+    const why = err instanceof WireError ? err.message : 'unreadable frame';
+    return errorReply(null, 'bad-request', `${why}: a call is {"id": <number>, "channel": <string>, "payload": <object>}`);
   }
   const call = CallFrameSchema.safeParse(frame);
   if (!call.success) return errorReply(salvageId(frame), 'bad-request', describeIssues('message', call.error));
@@ -137,22 +139,29 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   wss.on('connection', (ws: WebSocket) => {
     let inFlight = 0;
     const send = (reply: Reply | { event: string; payload: unknown }) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(reply));
+      if (ws.readyState !== WebSocket.OPEN) return;
+      let frame: string | Uint8Array;
+      try {
+        frame = encodeFrame(reply);
+      } catch (err) {
+        frame = encodeFrame(errorReply('id' in reply ? reply.id : null, 'internal', `the answer cannot be sent: ${(err as Error).message}`));
+      }
+      ws.send(frame);
     };
     // ws reports an oversized frame here and closes the socket with 1009 "Max payload size exceeded".
     ws.on('error', () => undefined);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (isBinary) return send(errorReply(null, 'bad-request', 'binary messages are not accepted: send JSON text'));
-      if (inFlight >= maxInFlight) return send(errorReply(salvageIdFromText(data), 'unavailable', `too many calls in flight (at most ${maxInFlight})`));
+      const frame = isBinary ? rawToBytes(data) : rawToBytes(data).toString('utf8');
+      if (inFlight >= maxInFlight) return send(errorReply(salvageIdOf(frame), 'unavailable', `too many calls in flight (at most ${maxInFlight})`));
       inFlight++;
-      void answerFrame(options.table, rawToString(data))
+      void answerFrame(options.table, frame)
         .then(send)
         .finally(() => inFlight--);
     });
   });
 
   const unsubscribe = options.subscribe?.((event) => {
-    const frame = JSON.stringify({ event: EVENTS[event.name], payload: event.payload });
+    const frame = encodeFrame({ event: EVENTS[event.name], payload: event.payload });
     for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(frame);
   });
 
@@ -180,14 +189,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
+function rawToBytes(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
 }
 
-function salvageIdFromText(data: RawData): number | null {
+function salvageIdOf(frame: string | Uint8Array): number | null {
   try {
-    return salvageId(JSON.parse(rawToString(data)));
+    return salvageId(decodeFrame(frame));
   } catch {
     return null;
   }

@@ -148,22 +148,9 @@ export async function deleteSamples(ids: readonly string[]): Promise<void> {
 
 // ---------------------------------------------------------------- export and import, through the page
 
-function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
-function base64Of(bytes: Uint8Array): string {
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
-}
-
 /** Hands the file to the browser (or Electron) as a download: no path ever crosses the contract. */
 function download(file: ExportedFile): void {
-  const url = URL.createObjectURL(new Blob([bytesOf(file.base64)], { type: file.mimeType }));
+  const url = URL.createObjectURL(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.mimeType }));
   const link = document.createElement('a');
   link.href = url;
   link.download = file.fileName;
@@ -199,7 +186,7 @@ export async function importFile(file: File): Promise<void> {
   personalActions.setTransfer('import');
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const report = await (await api()).importSamples({ fileName: file.name.slice(0, 255), base64: base64Of(bytes) });
+    const report = await (await api()).importSamples({ fileName: file.name.slice(0, 255), bytes });
     personalActions.countsChanged(report.counts, report.total);
     personalActions.imported(report);
   } catch (error) {

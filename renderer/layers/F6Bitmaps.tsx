@@ -11,7 +11,7 @@ const BASE_HEIGHT_PX = 108;
  * The classic model's F6 as the 7x12 image its RBF output compares with each digit's code bitmap, next
  * to the bitmap of the digit that won.
  */
-export function F6Bitmaps({ modelId, layer, data, top, bitmaps }: { modelId: string; layer: string; data: readonly number[]; top: number; bitmaps: NonNullable<ModelInfo['rbfBitmaps']> }) {
+export function F6Bitmaps({ modelId, layer, data, top, bitmaps }: { modelId: string; layer: string; data: ArrayLike<number>; top: number; bitmaps: NonNullable<ModelInfo['rbfBitmaps']> }) {
   const { t } = useTranslation();
   const { width, height } = bitmaps;
   const HEIGHT_PX = Math.round(BASE_HEIGHT_PX * useDisplayScale());

@@ -9,7 +9,7 @@ interface Props {
   readonly modelId: string;
   readonly layer: string;
   readonly layout: MapsLayout;
-  readonly data: readonly number[];
+  readonly data: ArrayLike<number>;
   readonly scale: ScaleKind;
   readonly perLayer: boolean;
 }

@@ -8,7 +8,7 @@ import { HeatmapCanvas } from './HeatmapCanvas.tsx';
 const BASE_CELL = 40;
 
 /** The output layer's ten values under their digits; the winner (the core's top) is marked. */
-export function OutputView({ modelId, layer, data, scale, top, head }: { modelId: string; layer: string; data: readonly number[]; scale: ScaleKind; top: number; head: 'softmax' | 'rbf' }) {
+export function OutputView({ modelId, layer, data, scale, top, head }: { modelId: string; layer: string; data: Float32Array; scale: ScaleKind; top: number; head: 'softmax' | 'rbf' }) {
   const { t } = useTranslation();
   const format = useFormat();
   const CELL = Math.round(BASE_CELL * useDisplayScale());
@@ -29,7 +29,7 @@ export function OutputView({ modelId, layer, data, scale, top, head }: { modelId
           onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId, layer, map: unit.col, row: 0, col: 0, value: unit.value })}
         />
         <div className="output-view__labels" aria-hidden="true">
-          {data.map((v, digit) => (
+          {Array.from(data, (v, digit) => (
             <span key={digit} className={digit === top ? 'output-view__label output-view__label--top' : 'output-view__label'} style={{ width: CELL }}>
               <b>{digit}</b>
               <small>{format.value(v)}</small>

@@ -10,7 +10,7 @@ interface Props {
   readonly modelId: string;
   readonly layer: string;
   readonly layout: VectorLayout;
-  readonly data: readonly number[];
+  readonly data: ArrayLike<number>;
   readonly scale: ScaleKind;
   readonly cell: number;
   /** Clicking a unit opens its weights (layers with weights only). */

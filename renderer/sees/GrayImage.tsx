@@ -7,7 +7,7 @@ import type { PixelRect } from '../layers/receptiveField.ts';
  * The range always includes [0, 1] so a faint digit is not stretched to look bold, and the classic input
  * (-0.1 paper, 1.175 ink) comes out the same as the modern one.
  */
-function displayRange(data: readonly number[]): [number, number] {
+function displayRange(data: Float32Array): [number, number] {
   let lo = 0;
   let hi = 1;
   for (const v of data) {

@@ -1,5 +1,5 @@
 import { ApiError, type ErrorCode, type LenetApi } from '../../main/api/contract.ts';
-import { METHOD_NAMES } from '../../main/api/channels.ts';
+import { METHOD_NAMES } from '../../main/api/methods.ts';
 import { ERROR_CODES } from '../../main/api/schemas.ts';
 
 /** `[not-found] no model called x` -> ApiError('not-found', 'no model called x'). */

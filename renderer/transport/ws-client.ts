@@ -1,12 +1,15 @@
-import { CHANNELS, METHOD_NAMES, eventOfChannel, EVENTS, type EventName, type MethodName } from '../../main/api/channels.ts';
+import { CHANNELS, eventOfChannel, EVENTS } from '../../main/api/channels.ts';
 import { ApiError, type EventPayloads, type LenetApi } from '../../main/api/contract.ts';
-import { EVENT_SCHEMAS } from '../../main/api/schemas.ts';
+import { EVENT_DEFS, METHOD_NAMES, type EventName, type MethodName } from '../../main/api/methods.ts';
 import { EventFrameSchema, ReplyFrameSchema, TOKEN_PARAM, WS_PATH } from '../../main/api/wire.ts';
+import { decodeFrame, encodeFrame } from '../../main/api/wire-codec.ts';
 
 /** The part of the WebSocket interface the client uses (the browser's, or the `ws` package's in Node). */
 export interface SocketLike {
   readonly readyState: number;
-  send(data: string): void;
+  /** Set to 'arraybuffer' so binary frames arrive as ArrayBuffers (the browser's default is Blob). */
+  binaryType: string;
+  send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown }) => void): void;
 }
@@ -50,9 +53,12 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
   function onMessage(data: unknown): void {
     let frame: unknown;
     try {
-      frame = JSON.parse(typeof data === 'string' ? data : String(data));
+      if (typeof data === 'string') frame = decodeFrame(data);
+      else if (data instanceof ArrayBuffer) frame = decodeFrame(new Uint8Array(data));
+      else if (ArrayBuffer.isView(data)) frame = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      else return;
     } catch {
-      return; // the server only sends JSON; anything else is not ours to act on
+      return; // not a frame the server sends; nothing to act on
     }
     const reply = ReplyFrameSchema.safeParse(frame);
     if (reply.success) {
@@ -66,7 +72,7 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
     const event = EventFrameSchema.safeParse(frame);
     const name = event.success ? eventOfChannel(event.data.event) : undefined;
     if (!event.success || name === undefined) return;
-    const payload = EVENT_SCHEMAS[name].safeParse(event.data.payload);
+    const payload = EVENT_DEFS[name].safeParse(event.data.payload);
     if (!payload.success) return;
     for (const listener of listeners.get(name) ?? []) (listener as (p: unknown) => void)(payload.data);
   }
@@ -75,6 +81,7 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
     if (socket && socket.readyState === OPEN && ready) return ready;
     if (ready && socket && socket.readyState === 0) return ready;
     const s = openSocket(url);
+    s.binaryType = 'arraybuffer';
     socket = s;
     ready = new Promise<SocketLike>((resolve, reject) => {
       s.addEventListener('open', () => resolve(s));
@@ -97,7 +104,12 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      s.send(JSON.stringify({ id, channel: CHANNELS[method], payload: request ?? {} }));
+      try {
+        s.send(encodeFrame({ id, channel: CHANNELS[method], payload: request ?? {} }));
+      } catch (err) {
+        pending.delete(id);
+        reject(new ApiError('bad-request', `${method}: ${(err as Error).message}`));
+      }
     });
   }
 

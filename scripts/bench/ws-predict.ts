@@ -52,8 +52,8 @@ export async function measure(options: WsPredictOptions): Promise<{ wsPredictP50
   // The core lists model folders under a root; the bench's model folder becomes its "modern".
   const modelsRoot = await mkdtemp(join(tmpdir(), 'lenet-ws-bench-'));
   await symlink(resolve(options.modelDir), join(modelsRoot, 'modern'), 'junction');
-  const core = await createCore({ roots: [{ dir: modelsRoot, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: 'bench' });
-  const server = await startWebServer({ table: createHandlers(core, { transport: 'web' }), staticDir: join(root, 'dist/renderer') });
+  const core = await createCore({ roots: [{ dir: modelsRoot, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: 'bench', transport: 'web' });
+  const server = await startWebServer({ table: createHandlers(core), staticDir: join(root, 'dist/renderer') });
   const origin = `http://127.0.0.1:${server.port}`;
   const client = createWsClient(server.wsUrl, (url) => new WebSocket(url, { origin }) as unknown as SocketLike);
   try {

@@ -103,7 +103,7 @@ let oracle: Promise<Core> | null = null;
 export function coreOracle(): Promise<Core> {
   const modelsDir = process.env.LENET_E2E_MODELS;
   if (!modelsDir) throw new Error('LENET_E2E_MODELS is not set: run the tests through playwright.config.ts');
-  oracle ??= openCore({ bundledModelsDir: modelsDir, version: 'e2e-oracle' });
+  oracle ??= openCore({ bundledModelsDir: modelsDir, version: 'e2e-oracle', transport: 'web' });
   return oracle;
 }
 
@@ -116,7 +116,7 @@ export async function clearDrawing(page: Page): Promise<void> {
 
 /** The id of the bundled model of an architecture, as the core lists it. */
 export async function modelIdOf(arch: 'modern' | 'classic'): Promise<string> {
-  const { models } = await (await coreOracle()).listModels();
+  const { models } = await (await coreOracle()).listModels({});
   const model = models.find((m) => m.arch === arch && m.bundled);
   if (!model) throw new Error(`the test models have no bundled ${arch} model`);
   return model.id;

@@ -13,7 +13,7 @@ function expectedCanvases(outputShape: readonly number[], isF6OfClassic: boolean
 
 async function checkEveryLayerRenders(page: Page, arch: 'modern' | 'classic'): Promise<void> {
   const id = await switchModel(page, arch);
-  const info = await (await coreOracle()).modelInfo(id);
+  const info = await (await coreOracle()).modelInfo({ id: id });
   await drawInk(page, SEVEN!);
   await settledPrediction(page);
   for (const [index, layer] of info.layers.entries()) {
@@ -41,7 +41,7 @@ test('every layer of the modern model renders its feature maps', async ({ page }
 test('every layer of the classic model renders, with C3’s connection table and F6 as a 7x12 image', async ({ page }) => {
   await openApp(page);
   await checkEveryLayerRenders(page, 'classic');
-  const info = await (await coreOracle()).modelInfo(await switchModel(page, 'classic'));
+  const info = await (await coreOracle()).modelInfo({ id: await switchModel(page, 'classic') });
   const c3 = info.layers.find((l) => l.name === 'C3');
   const marks = page.getByTestId('c3-table').locator('.c3-table__mark');
   await expect(marks).toHaveCount(c3!.connections!.reduce((n, row) => n + row.length, 0));
@@ -54,7 +54,7 @@ test('hovering a unit shows its value and outlines its receptive field on the in
   const shown = await settledPrediction(page);
   const core = await coreOracle();
   const truth = await core.predict({ ink: shown.ink, modelId: shown.modelId });
-  const info = await core.modelInfo(shown.modelId);
+  const info = await core.modelInfo({ id: shown.modelId });
 
   // Unit (row 3, col 6) of C3 map 5: hover the middle of that cell.
   const map = page.getByTestId('maps-C3').locator('canvas').nth(5);
@@ -88,7 +88,7 @@ test('clicking a map enlarges it with the kernels that produced it', async ({ pa
   const id = await switchModel(page, 'classic');
   await drawInk(page, SEVEN!);
   await settledPrediction(page);
-  const info = await (await coreOracle()).modelInfo(id);
+  const info = await (await coreOracle()).modelInfo({ id: id });
   const reads = info.layers.find((l) => l.name === 'C3')!.connections![9];
 
   await page.getByTestId('maps-C3').locator('canvas').nth(9).click();

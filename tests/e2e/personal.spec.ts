@@ -184,7 +184,7 @@ test('collect samples, correct one, fine-tune with progress, activate the result
     const judge = await createCore({
       roots: modelRoots(process.env.LENET_E2E_MODELS!, dataDir),
       loadModel: (dir) => ModelRuntime.load(dir),
-      version: 'e2e-judge',
+      version: 'e2e-judge', transport: 'web',
     });
     try {
       const truth = await judge.predict({ ink: shown.ink, modelId: personalId });

@@ -17,9 +17,9 @@ const events: CoreEvent[] = [];
 
 beforeAll(async () => {
   models = await makeModelsDir();
-  core = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (dir) => ModelRuntime.load(dir), version: '9.9.9', defaultModelId: 'modern' });
+  core = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (dir) => ModelRuntime.load(dir), version: '9.9.9', transport: 'web', defaultModelId: 'modern' });
   core.subscribe((e) => events.push(e));
-  table = createHandlers(core, { transport: 'web' });
+  table = createHandlers(core);
 });
 
 afterAll(async () => {
@@ -129,12 +129,12 @@ describe('the core behind the handler table', () => {
     const { weights } = await engineOf('classic');
     const c3 = LayerKernelsSchema.parse(await call(CHANNELS.layerKernels, { modelId: 'classic', layer: 'C3' }));
     expect(c3.shape).toEqual([16, 6, 5, 5]);
-    expect(c3.data).toEqual(Array.from(weights.get('C3.weight')!.data));
-    expect(c3.bias).toEqual(Array.from(weights.get('C3.bias')!.data));
+    expect(c3.data).toEqual(Float32Array.from(weights.get('C3.weight')!.data));
+    expect(c3.bias).toEqual(Float32Array.from(weights.get('C3.bias')!.data));
     expect(c3.connections).toHaveLength(16);
     const s2 = LayerKernelsSchema.parse(await call(CHANNELS.layerKernels, { modelId: 'classic', layer: 'S2' }));
     expect(s2).toMatchObject({ kind: 'subsample', shape: [6] });
-    expect(s2.data).toEqual(Array.from(weights.get('S2.coef')!.data));
+    expect(s2.data).toEqual(Float32Array.from(weights.get('S2.coef')!.data));
   });
 
   it('activates another model, tells subscribers, and predicts with it by default', async () => {

@@ -40,7 +40,7 @@ async function open(dir: string): Promise<Core> {
   return createCore({
     roots: [{ dir: models.dir, bundled: true }, { dir: join(dir, 'models'), bundled: false }],
     loadModel: (d) => ModelRuntime.load(d),
-    version: '1.0.0',
+    version: '1.0.0', transport: 'web',
     defaultModelId: 'modern',
     personal: { store, versions, replay },
   });
@@ -54,7 +54,7 @@ beforeAll(async () => {
   replay = { train: subset(mnist, range(0, 300)), test: subset(mnist, range(5000, 100)) };
   core = await open(dataDir);
   core.subscribe((e) => events.push(e));
-  table = createHandlers(core, { transport: 'web' });
+  table = createHandlers(core);
 });
 
 afterAll(async () => {
@@ -74,10 +74,6 @@ async function refusal(channel: string, payload: unknown): Promise<{ code: strin
   expect(result.ok).toBe(false);
   if (result.ok) throw new Error('unreachable');
   return result.error;
-}
-
-function decodeThumbnail(base64: string): number[] {
-  return [...Buffer.from(base64, 'base64')];
 }
 
 type PayloadOf<N extends CoreEvent['name']> = Extract<CoreEvent, { name: N }>['payload'];
@@ -104,7 +100,7 @@ describe('samples through the handler table', () => {
     ids.push(added.sample.id);
     expect(added.sample).toMatchObject({ label: ink.label, how: 'saved' });
     const expected = Array.from(preprocessInk({ strokes: ink.strokes }).image28, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
-    expect(decodeThumbnail(added.sample.thumbnail.base64)).toEqual(expected);
+    expect(Array.from(added.sample.thumbnail.data)).toEqual(expected);
     expect(added.total).toBe(1);
     expect(added.counts[ink.label]).toBe(1);
     expect(eventsNamed('samplesChanged').at(-1)).toEqual({ counts: added.counts, total: 1 });
@@ -164,7 +160,7 @@ describe('samples through the handler table', () => {
   it('exports a zip of JSON Lines and PNGs that another data folder imports, and reports what it skipped', async () => {
     const exported = ExportedFileSchema.parse(await call(CHANNELS.exportSamples, { format: 'zip' }));
     expect(exported.fileName).toMatch(/^lenet-samples-\d{8}\.zip$/);
-    const files = unzipSync(new Uint8Array(Buffer.from(exported.base64, 'base64')));
+    const files = unzipSync(exported.bytes);
     const lines = strFromU8(files['samples.jsonl']).trim().split('\n').map((l) => JSON.parse(l) as { label: number; strokes: unknown });
     expect(lines).toHaveLength(30);
     expect(lines.map((l) => l.label)).toEqual(inks.slice(0, 30).map((i) => i.label));
@@ -173,10 +169,10 @@ describe('samples through the handler table', () => {
     const otherDir = await mkdtemp(join(tmpdir(), 'lenet-personal-import-'));
     const other = await open(otherDir);
     try {
-      const otherTable = createHandlers(other, { transport: 'electron' });
-      const first = ImportReportSchema.parse(await call(CHANNELS.importSamples, { fileName: 'C:\\Users\\me\\mine.zip', base64: exported.base64 }, otherTable));
+      const otherTable = createHandlers(other);
+      const first = ImportReportSchema.parse(await call(CHANNELS.importSamples, { fileName: 'C:\\Users\\me\\mine.zip', bytes: exported.bytes }, otherTable));
       expect(first).toMatchObject({ imported: 30, skippedTotal: 0, total: 30 });
-      const again = ImportReportSchema.parse(await call(CHANNELS.importSamples, { fileName: 'mine.zip', base64: exported.base64 }, otherTable));
+      const again = ImportReportSchema.parse(await call(CHANNELS.importSamples, { fileName: 'mine.zip', bytes: exported.bytes }, otherTable));
       expect(again.imported).toBe(0);
       expect(again.skippedTotal).toBe(30);
       expect(again.skipped[0].reason).toMatch(/already in the store/);
@@ -187,10 +183,10 @@ describe('samples through the handler table', () => {
         JSON.stringify({ label: 12, strokes: inks[36].strokes }),
         JSON.stringify({ label: 5, strokes: [] }),
       ].join('\n');
-      const mixed = ImportReportSchema.parse(await call(CHANNELS.importSamples, { fileName: 'mixed.jsonl', base64: Buffer.from(jsonl).toString('base64') }, otherTable));
+      const mixed = ImportReportSchema.parse(await call(CHANNELS.importSamples, { fileName: 'mixed.jsonl', bytes: new Uint8Array(Buffer.from(jsonl)) }, otherTable));
       expect(mixed.imported).toBe(1);
       expect(mixed.skipped.map((s) => s.where)).toEqual(['mixed.jsonl:2', 'mixed.jsonl:3', 'mixed.jsonl:4']);
-      const garbage = await dispatch(otherTable, CHANNELS.importSamples, { fileName: 'x.bin', base64: Buffer.from([0xff, 0xfe, 0x00, 0x80]).toString('base64') });
+      const garbage = await dispatch(otherTable, CHANNELS.importSamples, { fileName: 'x.bin', bytes: new Uint8Array([0xff, 0xfe, 0x00, 0x80]) });
       expect(garbage).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/neither a zip nor UTF-8/) } });
     } finally {
       await other.close();
@@ -200,7 +196,7 @@ describe('samples through the handler table', () => {
 
   it('exports MNIST IDX files with one image and label per sample', async () => {
     const exported = ExportedFileSchema.parse(await call(CHANNELS.exportSamples, { format: 'idx' }));
-    const files = unzipSync(new Uint8Array(Buffer.from(exported.base64, 'base64')));
+    const files = unzipSync(exported.bytes);
     const labels = files['samples-labels-idx1-ubyte'];
     expect(new DataView(labels.buffer, labels.byteOffset).getUint32(0)).toBe(0x801);
     expect([...labels.subarray(8)]).toEqual(inks.slice(0, 30).map((i) => i.label));
@@ -274,13 +270,13 @@ describe('fine-tuning and model versions through the handler table', () => {
 
     // remembered: a core opened on the same data folder starts with the personal model
     const reopened = await open(dataDir);
-    expect((await reopened.listModels()).activeId).toBe(personalId);
+    expect((await reopened.listModels({})).activeId).toBe(personalId);
     await reopened.close();
 
     const back = ModelListSchema.parse(await call(CHANNELS.activateModel, { id: 'modern' }));
     expect(back.activeId).toBe('modern');
     const again = await open(dataDir);
-    expect((await again.listModels()).activeId).toBe('modern');
+    expect((await again.listModels({})).activeId).toBe('modern');
     await again.close();
   }, 60_000);
 
@@ -289,12 +285,12 @@ describe('fine-tuning and model versions through the handler table', () => {
     await writeFile(join(dataDir, 'models', personalId, 'weights.json'), '{"truncated": ');
     const reopened = await open(dataDir);
     try {
-      const list = await reopened.listModels();
+      const list = await reopened.listModels({});
       expect(list.activeId).toBe('modern');
       expect(list.notice).toMatch(new RegExp(`${personalId} cannot be loaded`));
       // activating any model again clears the notice
-      expect((await reopened.activateModel('classic')).notice).toBeNull();
-      expect((await reopened.activateModel('modern')).notice).toBeNull();
+      expect((await reopened.activateModel({ id: 'classic' })).notice).toBeNull();
+      expect((await reopened.activateModel({ id: 'modern' })).notice).toBeNull();
     } finally {
       await reopened.close();
     }
@@ -362,8 +358,8 @@ describe('events over the browser-mode WebSocket, through the renderer client', 
 
 describe('a core without a data folder', () => {
   it('answers the personal channels with a clear "unavailable"', async () => {
-    const bare = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: '1' });
-    const bareTable = createHandlers(bare, { transport: 'web' });
+    const bare = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: '1', transport: 'web' });
+    const bareTable = createHandlers(bare);
     try {
       for (const [channel, payload] of [[CHANNELS.listSamples, {}], [CHANNELS.startTraining, {}], [CHANNELS.removeModel, { id: 'modern' }]] as const) {
         const result = await dispatch(bareTable, channel, payload);

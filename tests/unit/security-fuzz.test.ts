@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CHANNELS, METHOD_NAMES, methodOfChannel } from '../../main/api/channels.ts';
 import { createHandlers, type HandlerTable } from '../../main/api/handlers.ts';
-import { ERROR_CODES, PredictResponseSchema, REQUEST_SCHEMAS } from '../../main/api/schemas.ts';
+import { ERROR_CODES, PredictResponseSchema } from '../../main/api/schemas.ts';
+import { METHODS } from '../../main/api/methods.ts';
+import { decodeFrame } from '../../main/api/wire-codec.ts';
 import type { Result } from '../../main/api/contract.ts';
 import { createCore, type Core } from '../../main/core/core.ts';
 import { handleIpcCall } from '../../main/electron/ipc.ts';
@@ -23,8 +25,8 @@ let server: WebServer;
 
 beforeAll(async () => {
   models = await makeModelsDir(['modern']);
-  core = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: '1.0.0' });
-  table = createHandlers(core, { transport: 'web' });
+  core = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: '1.0.0', transport: 'web' });
+  table = createHandlers(core);
   server = await startWebServer({ table, staticDir: models.dir });
 });
 
@@ -60,6 +62,16 @@ const HOSTILE_PAYLOADS: unknown[] = [
   { ink: { strokes: [[[0, 0]]] }, modelId: 'missing-model' },
 ];
 
+/** A binary frame as wire-codec.ts lays it out, with `extra` bytes of arrays and a length field that may lie. */
+function binaryFrame(json: string, extra: number, declaredJsonBytes?: number): Buffer {
+  const text = Buffer.from(json);
+  const header = Buffer.alloc(8);
+  header.write('LNS1', 0, 'latin1');
+  header.writeUInt32LE(declaredJsonBytes ?? text.length, 4);
+  const padding = Buffer.alloc((8 - ((8 + text.length) % 8)) % 8);
+  return Buffer.concat([header, text, padding, Buffer.alloc(extra)]);
+}
+
 function expectRefusal(result: unknown, what: string): void {
   const r = result as Result & { id?: unknown };
   expect(r.ok, what).toBe(false);
@@ -77,9 +89,9 @@ function acceptable(channel: string, payload: unknown): boolean {
   if (!['listModels', 'appInfo'].includes(method)) {
     // valid in form but may still name a model, layer or sample that does not exist (and this core has no
     // data folder for samples and fine-tuning): the core decides
-    return REQUEST_SCHEMAS[method].safeParse(payload === undefined ? {} : payload).success ? (undefined as unknown as boolean) : false;
+    return METHODS[method].request.safeParse(payload === undefined ? {} : payload).success ? (undefined as unknown as boolean) : false;
   }
-  return REQUEST_SCHEMAS[method].safeParse(payload === undefined ? {} : payload).success;
+  return METHODS[method].request.safeParse(payload === undefined ? {} : payload).success;
 }
 
 const SEED = 20_240_604;
@@ -118,7 +130,7 @@ describe('fuzzing the IPC path (the dispatch ipcMain.handle runs, with fake send
       for (const payload of [...HOSTILE_PAYLOADS, ...cloneOnly]) {
         const result = await handleIpcCall(table, channel, good, payload);
         const method = methodOfChannel(channel);
-        const valid = method !== undefined && (() => { try { return REQUEST_SCHEMAS[method].safeParse(payload ?? {}).success; } catch { return false; } })();
+        const valid = method !== undefined && (() => { try { return METHODS[method].request.safeParse(payload ?? {}).success; } catch { return false; } })();
         if (!valid) expectRefusal(result, `${channel} ${String(n)}`);
         n++;
       }
@@ -147,8 +159,8 @@ describe('fuzzing the WebSocket server (for real, on loopback)', () => {
     const ws = new WebSocket(server.wsUrl, { origin: `http://127.0.0.1:${server.port}` });
     const queue: unknown[] = [];
     const waiters: ((v: unknown) => void)[] = [];
-    ws.on('message', (data) => {
-      const frame = JSON.parse(String(data));
+    ws.on('message', (data, isBinary) => {
+      const frame = decodeFrame(isBinary ? new Uint8Array(data as Buffer) : String(data));
       const w = waiters.shift();
       if (w) w(frame);
       else queue.push(frame);
@@ -169,6 +181,13 @@ describe('fuzzing the WebSocket server (for real, on loopback)', () => {
       `{"id":1,"channel":"lenet:predict","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
       '{"id":1,"channel":"__proto__","payload":{}}', '{"__proto__":{"id":1,"channel":"lenet:app-info"}}',
       '\u0000\u0001\u0002', '\ud800', Buffer.from([0, 1, 2, 255]),
+      // binary frames: a wrong header, a header longer than the frame, typed arrays out of bounds or of unknown kinds
+      Buffer.from('LNS2\x00\x00\x00\x00'), binaryFrame('{"id":1', 0, 1_000_000),
+      binaryFrame('{"id":1,"channel":"lenet:app-info","payload":{"$typed":["f32",0,1000000]}}', 16),
+      binaryFrame('{"id":1,"channel":"lenet:app-info","payload":{"$typed":["f32",4,1]}}', 16),
+      binaryFrame('{"id":1,"channel":"lenet:app-info","payload":{"$typed":["bigint",0,1]}}', 16),
+      binaryFrame('{"id":1,"channel":"lenet:app-info","payload":{"$typed":["f32",-8,1]}}', 16),
+      binaryFrame('{"id":1,"channel":"lenet:predict","payload":{"ink":{"$typed":["u8",0,4]}}}', 16),
     ];
     let n = 0;
     for (const frame of rawFrames) {
@@ -182,7 +201,7 @@ describe('fuzzing the WebSocket server (for real, on loopback)', () => {
         const reply = (await client.next()) as Result & { id: number };
         expect(reply.id).toBe(i);
         const method = methodOfChannel(channel);
-        if (method === undefined || !REQUEST_SCHEMAS[method].safeParse(payload ?? {}).success) expectRefusal(reply, `${channel} ${i}`);
+        if (method === undefined || !METHODS[method].request.safeParse(payload ?? {}).success) expectRefusal(reply, `${channel} ${i}`);
         n++;
       }
     }

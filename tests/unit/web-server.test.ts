@@ -27,8 +27,8 @@ beforeAll(async () => {
   await writeFile(join(staticDir, 'app', 'assets', 'main.js'), 'console.log(1)');
   await writeFile(join(staticDir, 'app', '.env'), 'SECRET=1');
   await writeFile(join(staticDir, 'secret.txt'), 'outside the app folder');
-  core = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: '1.0.0' });
-  server = await startWebServer({ table: createHandlers(core, { transport: 'web' }), subscribe: (l) => core.subscribe(l), staticDir: join(staticDir, 'app') });
+  core = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: '1.0.0', transport: 'web' });
+  server = await startWebServer({ table: createHandlers(core), subscribe: (l) => core.subscribe(l), staticDir: join(staticDir, 'app') });
 });
 
 afterAll(async () => {

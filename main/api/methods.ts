@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import * as S from './schemas.ts';
+
+/**
+ * One request of the contract. `dataFolder`: served only by a core opened with the person's data folder
+ * (samples, model versions, fine-tuning); a core without one answers it with 'unavailable'.
+ */
+export interface MethodDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  readonly request: Req;
+  readonly response: Res;
+  readonly dataFolder?: true;
+}
+
+const method = <Req extends z.ZodType, Res extends z.ZodType, O extends { dataFolder?: true } = Record<never, never>>(
+  request: Req,
+  response: Res,
+  options?: O,
+): MethodDef<Req, Res> & O => ({ request, response, ...(options as O) });
+const personal = { dataFolder: true } as const;
+
+/**
+ * The contract, written once: every request's name with its request and response schema. The channel
+ * names, the `LenetCore` type the core implements (one method per entry, taking the parsed request),
+ * the handler table, the Electron preload bridge and the WebSocket client are all derived from this
+ * table, so adding a request means one entry here and its implementation in the core.
+ */
+export const METHODS = {
+  /** ink -> prediction, the input image, every layer's activations (typed arrays). */
+  predict: method(S.PredictRequestSchema, S.PredictResponseSchema),
+  /** The models on disk and which one is active. */
+  listModels: method(S.EmptySchema, S.ModelListSchema),
+  /** Layers with shapes, params, MACs, receptive fields; the model card (needs no ONNX session). */
+  modelInfo: method(S.ModelIdRequestSchema, S.ModelInfoSchema),
+  /** Make a model the active one, after its parity check (emits modelChanged). */
+  activateModel: method(S.ModelIdRequestSchema, S.ModelListSchema),
+  /** A layer's weights: conv kernels, subsampling coefficients, a dense matrix. */
+  layerKernels: method(S.LayerKernelsRequestSchema, S.LayerKernelsSchema),
+  /** Version and transport. */
+  appInfo: method(S.EmptySchema, S.AppInfoSchema),
+  /** Delete a personal model that is not active. */
+  removeModel: method(S.ModelIdRequestSchema, S.ModelListSchema),
+  /** The person's samples, each with the 28x28 image the core made of it (changes emit samplesChanged). */
+  addSample: method(S.AddSampleRequestSchema, S.SampleChangeSchema, personal),
+  listSamples: method(S.ListSamplesRequestSchema, S.SampleListSchema, personal),
+  relabelSample: method(S.RelabelSampleRequestSchema, S.SampleChangeSchema, personal),
+  deleteSamples: method(S.DeleteSamplesRequestSchema, S.DeleteSamplesResultSchema, personal),
+  undoDeleteSamples: method(S.UndoDeleteRequestSchema, S.UndoDeleteResultSchema, personal),
+  /** A zip (JSON Lines + PNGs) or MNIST IDX, as bytes for the page to save. */
+  exportSamples: method(S.ExportSamplesRequestSchema, S.ExportedFileSchema, personal),
+  /** A file the page read, as bytes. */
+  importSamples: method(S.ImportSamplesRequestSchema, S.ImportReportSchema, personal),
+  /** The samples under a model: the confusion matrix and the ids in each cell. */
+  sampleConfusion: method(S.SampleConfusionRequestSchema, S.SampleConfusionSchema, personal),
+  /** Fine-tuning in a worker thread (events trainingProgress, trainingEpoch, trainingFinished). */
+  startTraining: method(S.StartTrainingRequestSchema, S.TrainingStartedSchema, personal),
+  cancelTraining: method(S.CancelTrainingRequestSchema, S.CancelTrainingResultSchema, personal),
+  trainingStatus: method(S.EmptySchema, S.TrainingStatusSchema, personal),
+  /** Activate, keep or discard the model a fine-tune made. */
+  finishTraining: method(S.FinishTrainingRequestSchema, S.ModelListSchema, personal),
+} as const satisfies Record<string, MethodDef>;
+
+/** Everything the core pushes to the page, with its payload's schema. */
+export const EVENT_DEFS = {
+  modelChanged: S.ModelListSchema,
+  menuCommand: S.MenuCommandSchema,
+  samplesChanged: S.SampleCountsSchema,
+  trainingProgress: S.TrainingProgressEventSchema,
+  trainingEpoch: S.TrainingEpochEventSchema,
+  trainingFinished: S.TrainingOutcomeSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type MethodName = keyof typeof METHODS;
+export type EventName = keyof typeof EVENT_DEFS;
+export type DataFolderMethod = { [M in MethodName]: (typeof METHODS)[M] extends { dataFolder: true } ? M : never }[MethodName];
+
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+export const EVENT_NAMES = Object.keys(EVENT_DEFS) as EventName[];
+export const DATA_FOLDER_METHODS = METHOD_NAMES.filter((m) => (METHODS[m] as MethodDef).dataFolder) as DataFolderMethod[];
