@@ -2,9 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-// Code that must run anywhere (engine, ink, the API contract) imports nothing environment-specific.
-const environmentFree = ['main/engine/**/*.ts', 'main/ink/**/*.ts', 'main/api/**/*.ts'];
-const environmentFreeExceptions = ['main/engine/train/pool.ts', 'main/engine/train/gradient-worker.ts', 'main/engine/train/trainer.ts'];
+import { allowedImports } from './eslint/allowed-imports.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'test-results/', 'artifacts/'] },
@@ -17,34 +15,13 @@ export default tseslint.config(
     },
   },
   {
-    files: environmentFree,
-    ignores: environmentFreeExceptions,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'worker_threads', 'child_process'], message: 'Environment-free code must not import Node modules.' },
-            { group: ['electron', 'electron/*'], message: 'Environment-free code must not import Electron.' },
-            { group: ['react', 'react-dom', 'react-konva', 'konva'], message: 'Environment-free code must not import UI libraries.' },
-          ],
-        },
-      ],
-    },
+    // What each folder may import is an allowlist per folder: eslint/import-layers.js.
+    files: ['main/**/*.{ts,tsx,mts}', 'renderer/**/*.{ts,tsx}'],
+    plugins: { lenet: { rules: { 'allowed-imports': allowedImports } } },
+    rules: { 'lenet/allowed-imports': 'error' },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'worker_threads', 'child_process', 'electron'], message: 'The renderer runs in a sandboxed page: no Node or Electron imports.' },
-            { group: ['**/main/engine/**', '**/main/runtime/**', '**/main/ink/**', '**/main/onnx/**'], message: 'The renderer reaches the core only through the API contract (main/api).' },
-          ],
-        },
-      ],
-    },
   },
 );

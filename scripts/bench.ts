@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MODEL_FILE } from '../main/models/folder.ts';
+import { MODEL_FILE } from '../main/model-folder/folder.ts';
 import { loadBenchData, type BenchData } from './bench/data.ts';
 import { openEngineTrainer } from './bench/engine-train.ts';
 import { openConvnetjsTrainer } from './bench/convnetjs-train.ts';

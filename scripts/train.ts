@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util';
 import { availableParallelism, cpus } from 'node:os';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { ARCHITECTURES, DEFAULT_AUGMENT, networkInfo, totalParams, train, type ArchName, type ImageDataset, type TrainConfig } from '../main/engine/index.ts';
+import { ARCHITECTURES, DEFAULT_AUGMENT, networkInfo, totalParams, type ArchName, type ImageDataset } from '../main/engine/index.ts';
+import { train, type TrainConfig } from '../main/parallel/index.ts';
 import { loadMnist } from '../main/data/mnist.ts';
 import { splitHoldout } from '../main/data/split.ts';
 import { concatDatasets, readInkFile, renderInks, splitWriters, type LabelledInk } from '../main/data/inks.ts';
-import { readModelFolder, writeModelFolder } from '../main/models/folder.ts';
+import { readModelFolder, writeModelFolder } from '../main/model-folder/folder.ts';
 import { ModelRuntime, evaluateMnist } from '../main/runtime/index.ts';
 
 /** `npm run train -- --arch modern|classic [--epochs N --seed S ...]`: trains on MNIST, writes a model folder. */

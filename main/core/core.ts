@@ -2,14 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { InkError } from '../ink/types.ts';
 import { ApiError, type AppInfo, type Image, type ModelInfo, type ModelList, type PredictResponse } from '../api/contract.ts';
 import type { CoreEvent, LenetCore, LoadedModel, ModelDescription } from '../api/core-port.ts';
-import { readModelFolder } from '../models/folder.ts';
+import { readModelFolder } from '../model-folder/folder.ts';
 import { cardFacts } from './card.ts';
 import { defaultInkPipeline, type InkPipeline } from './ink-pipeline.ts';
 import { layerKernels } from './kernels.ts';
 import { archOf, describeModel } from './model-info.ts';
 import { asApiError } from './errors.ts';
 import { createPersonal, withoutDataFolder, type PersonalData } from './personal.ts';
-import { scanModels, type ModelEntry, type ModelRoot } from './registry.ts';
+import { scanModels, type ModelEntry, type ModelRoot } from '../versions/registry.ts';
 import { trainingResult } from './training-result.ts';
 
 export type ModelLoader = (dir: string) => Promise<LoadedModel>;

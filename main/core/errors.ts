@@ -1,5 +1,5 @@
 import { ApiError, type ErrorCode } from '../api/contract.ts';
-import { ModelVersionError } from '../models/versions.ts';
+import { ModelVersionError } from '../versions/versions.ts';
 import { SampleStoreError } from '../samples/store.ts';
 import { ReplayError, TrainingError } from '../training/index.ts';
 

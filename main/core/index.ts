@@ -1,4 +1,4 @@
 export * from './core.ts';
-export * from './registry.ts';
-export * from './paths.ts';
+export * from '../versions/registry.ts';
+export * from '../versions/paths.ts';
 export * from './open-core.ts';

@@ -1,9 +1,9 @@
-import { ModelVersions } from '../models/versions.ts';
+import { ModelVersions } from '../versions/versions.ts';
 import { ModelRuntime } from '../runtime/model-runtime.ts';
 import { SampleStore, samplesDir } from '../samples/index.ts';
 import { replayPath } from '../training/index.ts';
 import { createCore, type Core, type CoreOptions } from './core.ts';
-import { modelRoots } from './paths.ts';
+import { modelRoots } from '../versions/paths.ts';
 
 export interface OpenCoreOptions {
   /** native-models/ (in a packaged app: process.resourcesPath/native-models). */

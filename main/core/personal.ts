@@ -3,7 +3,7 @@ import { ApiError, type ModelList, type SampleSummary, type TrainingOutcome, typ
 import type { CoreEvent, LenetCore, LoadedModel } from '../api/core-port.ts';
 import { DATA_FOLDER_METHODS, type DataFolderMethod } from '../api/methods.ts';
 import { LIMITS } from '../api/schemas.ts';
-import type { ModelVersions } from '../models/versions.ts';
+import type { ModelVersions } from '../versions/versions.ts';
 import { exportIdxZip, exportZip, type Sample, type SampleStore } from '../samples/index.ts';
 import { fineTuneOptions, MIN_SAMPLES, TrainingService, type ReplaySet, type TrainingEvent } from '../training/index.ts';
 

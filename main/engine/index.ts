@@ -1,4 +1,4 @@
-/** The engine's public surface: tensors, ops, layer arithmetic, networks, LeNet-5 specs, training. */
+/** The engine's public surface: tensors, ops, layer arithmetic, networks, LeNet-5 specs, training steps. Environment-free: data-parallel training over worker threads is main/parallel. */
 export * from './tensor.ts';
 export * from './spec.ts';
 export * from './arithmetic.ts';
@@ -18,5 +18,3 @@ export * from './augment.ts';
 export * from './dataset.ts';
 export * from './train/shard.ts';
 export * from './train/evaluate.ts';
-export * from './train/trainer.ts';
-export * from './train/pool.ts';

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { networkInfo, totalMacs, totalParams, type Head, type LayerInfo, type NetworkSpec, type Weights } from '../engine/index.ts';
 import { INPUT_NAME, PROBABILITIES_NAME } from '../onnx/export.ts';
-import { MODEL_FILE, ModelLoadError, readModelFolder, type ModelCard, type ModelFolder } from '../models/folder.ts';
+import { MODEL_FILE, ModelLoadError, readModelFolder, type ModelCard, type ModelFolder } from '../model-folder/folder.ts';
 
-export { ModelLoadError } from '../models/folder.ts';
+export { ModelLoadError } from '../model-folder/folder.ts';
 
 /** One layer's output for a batch: `shape` is per sample (as in the engine), `data` holds batch * size values. */
 export interface LayerActivation {

@@ -1,8 +1,9 @@
 import { concatDatasets } from '../data/inks.ts';
 import { subset } from '../data/split.ts';
 import {
-  buildNetwork, DEFAULT_AUGMENT, evaluateNetwork, Rng, train, type Evaluation, type ImageDataset, type NetworkSpec, type Tensor, type Weights,
+  buildNetwork, DEFAULT_AUGMENT, evaluateNetwork, Rng, type Evaluation, type ImageDataset, type NetworkSpec, type Tensor, type Weights,
 } from '../engine/index.ts';
+import { train } from '../parallel/index.ts';
 import { trainableLayers, type FineTuneOptions } from './recipe.ts';
 import { countsPerDigit } from './personal-data.ts';
 

@@ -67,9 +67,9 @@ export function startFineTuneJob(input: FineTuneInput, hooks: FineTuneJobHooks =
   };
 }
 
-/** The compiled worker beside this module (packaged app), or the TypeScript source through the engine's tsx bootstrap. */
+/** The compiled worker beside this module (packaged app), or the TypeScript source through main/parallel's tsx bootstrap. */
 function workerScript(): { url: URL; entry: string } {
   const js = new URL('./fine-tune-worker.mjs', import.meta.url);
   if (existsSync(fileURLToPath(js))) return { url: js, entry: js.href };
-  return { url: new URL('../engine/train/tsx-worker-bootstrap.mjs', import.meta.url), entry: new URL('./fine-tune-worker.ts', import.meta.url).href };
+  return { url: new URL('../parallel/tsx-worker-bootstrap.mjs', import.meta.url), entry: new URL('./fine-tune-worker.ts', import.meta.url).href };
 }

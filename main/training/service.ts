@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ImageDataset } from '../engine/index.ts';
-import { readModelFolder } from '../models/folder.ts';
-import type { ModelVersion, ModelVersions } from '../models/versions.ts';
+import { readModelFolder } from '../model-folder/folder.ts';
+import type { ModelVersion, ModelVersions } from '../versions/versions.ts';
 import type { FineTuneCard, FineTuneEpoch, FineTuneInput, FineTuneProgress } from './fine-tune.ts';
 import { startFineTuneJob, type FineTuneJob } from './job.ts';
 import { renderSamples, splitHeldOut, type LabelledSample } from './personal-data.ts';

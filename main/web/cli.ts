@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHandlers } from '../api/handlers.ts';
-import { defaultDataDir } from '../core/paths.ts';
+import { defaultDataDir } from '../versions/paths.ts';
 import { openCore } from '../core/open-core.ts';
 import { startWebServer, type WebServer } from './server.ts';
 

@@ -1,4 +1,5 @@
-import { decayMask, GradientPool, MODERN_LENET5, Network, Optimizer } from '../../main/engine/index.ts';
+import { decayMask, MODERN_LENET5, Network, Optimizer } from '../../main/engine/index.ts';
+import { GradientPool } from '../../main/parallel/index.ts';
 import { BATCH, batchStart, type BenchData } from './data.ts';
 import type { Trainer } from './throughput.ts';
 

@@ -1,5 +1,5 @@
 import { buildNetwork, type NetworkSpec } from '../../main/engine/index.ts';
-import { readModelFolder } from '../../main/models/folder.ts';
+import { readModelFolder } from '../../main/model-folder/folder.ts';
 import { ModelRuntime } from '../../main/runtime/index.ts';
 import { singleImages, type BenchData } from './data.ts';
 import { measureLatencies, type LatencyPlan } from './timing.ts';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildNetwork, MODERN_LENET5 } from '../../main/engine/index.ts';
-import { MODEL_FILE, writeModelFolder } from '../../main/models/folder.ts';
+import { MODEL_FILE, writeModelFolder } from '../../main/model-folder/folder.ts';
 
 export interface ModelSource {
   readonly dir: string;

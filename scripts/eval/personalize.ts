@@ -6,7 +6,7 @@ import { defaultInkPipeline } from '../../main/core/ink-pipeline.ts';
 import { readInkFile, type LabelledInk } from '../../main/data/inks.ts';
 import { loadMnist, mnistDataDir, type MnistSet } from '../../main/data/mnist.ts';
 import { Rng } from '../../main/engine/index.ts';
-import { ModelVersions } from '../../main/models/versions.ts';
+import { ModelVersions } from '../../main/versions/versions.ts';
 import { argmaxRow, evaluateMnist, ModelRuntime } from '../../main/runtime/index.ts';
 import { SampleStore } from '../../main/samples/index.ts';
 import { fineTuneOptions, loadReplay, replayPath, trainableLayers, TrainingService, type FineTuneOptionsInput } from '../../main/training/index.ts';

@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildNetwork, CLASSIC_LENET5, MODERN_LENET5 } from '../../main/engine/index.ts';
-import { writeModelFolder } from '../../main/models/folder.ts';
+import { writeModelFolder } from '../../main/model-folder/folder.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 const ARCHS = ['modern', 'classic'] as const;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { createCore } from '../../main/core/core.ts';
-import { modelRoots } from '../../main/core/paths.ts';
+import { modelRoots } from '../../main/versions/paths.ts';
 import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
 import { startBrowserMode, type RunningServer } from './browser-mode.ts';
 import { expect, test } from './fixtures.ts';

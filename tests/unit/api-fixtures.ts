@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildNetwork, CLASSIC_LENET5, MODERN_LENET5, type NetworkSpec } from '../../main/engine/index.ts';
-import { writeModelFolder } from '../../main/models/folder.ts';
+import { writeModelFolder } from '../../main/model-folder/folder.ts';
 import type { InkStroke } from '../../main/ink/types.ts';
 import WebSocket from 'ws';
 import type { SocketFactory, SocketLike } from '../../renderer/transport/ws-client.ts';

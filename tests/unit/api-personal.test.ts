@@ -14,7 +14,7 @@ import { asImageDataset, loadMnist } from '../../main/data/mnist.ts';
 import { subset } from '../../main/data/split.ts';
 import { buildNetwork, weightsFromFile } from '../../main/engine/index.ts';
 import { preprocessInk } from '../../main/ink/preprocess.ts';
-import { ModelVersions } from '../../main/models/versions.ts';
+import { ModelVersions } from '../../main/versions/versions.ts';
 import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
 import { SampleStore, samplesDir } from '../../main/samples/index.ts';
 import type { ReplaySet } from '../../main/training/index.ts';

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   augmentInto, AugmentScratch, buildNetwork, C3_CONNECTIONS, CLASSIC_LENET5, DEFAULT_AUGMENT, learningRate,
-  MODERN_LENET5, networkInfo, Optimizer, Rng, ShapeError, tensor, totalMacs, totalParams, train, weightsFromFile,
+  MODERN_LENET5, networkInfo, Optimizer, Rng, ShapeError, tensor, totalMacs, totalParams, weightsFromFile,
   weightsToFile, type AugmentConfig, type ImageDataset, type LearningRateConfig, type NetworkSpec, type Tensor,
-  type TrainConfig, type Weights,
+  type Weights,
 } from '../../main/engine/index.ts';
+import { train, type TrainConfig } from '../../main/parallel/index.ts';
 
 function shapeErrorOf(fn: () => unknown): ShapeError {
   try {

@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist, mnistInput, type MnistSet } from '../../main/data/mnist.ts';
 import { ARCHITECTURES, buildNetwork, type ArchName } from '../../main/engine/index.ts';
-import { writeModelFolder } from '../../main/models/folder.ts';
+import { writeModelFolder } from '../../main/model-folder/folder.ts';
 import { checkParity, engineFor, ModelRuntime, PARITY_TOLERANCE, worstOf, type ParityReport } from '../../main/runtime/index.ts';
 
 /**
  * ONNX Runtime (what the app shows) against the engine (what training optimised): the same images through
  * both, every probability within 1e-4 and every layer's activations within 1e-3.
  */
-const NATIVE_MODELS = fileURLToPath(new URL('../../native-models/', import.meta.url));
+const NATIVE_MODELS = fileURLToPath(new URL('../../native-models', import.meta.url));
 const ARCHS: ArchName[] = ['modern', 'classic'];
 
 let test: MnistSet;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readInkFile } from '../../main/data/inks.ts';
 import { buildNetwork, MODERN_LENET5 } from '../../main/engine/index.ts';
 import { preprocessInk } from '../../main/ink/index.ts';
-import { writeModelFolder } from '../../main/models/folder.ts';
+import { writeModelFolder } from '../../main/model-folder/folder.ts';
 import { ModelRuntime } from '../../main/runtime/index.ts';
 import { loadReplay } from '../../main/training/index.ts';
 import { run, splitWriter } from '../../scripts/eval/personalize.ts';

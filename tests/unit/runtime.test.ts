@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNetwork, CLASSIC_LENET5, MODERN_LENET5, type NetworkSpec } from '../../main/engine/index.ts';
 import { exportOnnx } from '../../main/onnx/index.ts';
-import { readModelFolder, writeModelFolder } from '../../main/models/folder.ts';
+import { readModelFolder, writeModelFolder } from '../../main/model-folder/folder.ts';
 import { loadMnist, mnistInput } from '../../main/data/mnist.ts';
 import { argmaxRow, engineFor, evaluateMnist, ModelLoadError, ModelRuntime } from '../../main/runtime/index.ts';
 
@@ -228,7 +228,7 @@ describe('MNIST evaluation through the runtime', () => {
 
   /** Runs scripts/eval.ts as `npm run eval` does (tsx), in the repository folder. */
   function evalCli(args: string[]): Promise<{ stdout: string; stderr: string }> {
-    const repo = fileURLToPath(new URL('../../', import.meta.url));
+    const repo = fileURLToPath(new URL('../..', import.meta.url));
     return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/eval.ts', ...args], { cwd: repo });
   }
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asImageDataset, loadMnist, mnistFromIdx, type MnistSet } from '../../main/data/mnist.ts';
 import { subset } from '../../main/data/split.ts';
 import { buildNetwork, CLASSIC_LENET5, imageAsFloats, MODERN_LENET5, type ImageDataset } from '../../main/engine/index.ts';
-import { writeModelFolder } from '../../main/models/folder.ts';
-import { ModelVersions } from '../../main/models/versions.ts';
+import { writeModelFolder } from '../../main/model-folder/folder.ts';
+import { ModelVersions } from '../../main/versions/versions.ts';
 import { ModelRuntime } from '../../main/runtime/index.ts';
 import { SampleStore } from '../../main/samples/index.ts';
 import {

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNetwork, MODERN_LENET5 } from '../../main/engine/index.ts';
-import { writeModelFolder } from '../../main/models/folder.ts';
-import { ModelVersions } from '../../main/models/versions.ts';
+import { writeModelFolder } from '../../main/model-folder/folder.ts';
+import { ModelVersions } from '../../main/versions/versions.ts';
 
 /**
  * A child process activates three models in turn (each activation: load with ONNX Runtime, parity
@@ -18,7 +18,7 @@ const KILLS = 20;
 const IDS = ['p-one', 'p-two', 'p-three'];
 
 const CHILD = `
-const { ModelVersions } = require(${JSON.stringify(resolve(import.meta.dirname, '../../main/models/versions.ts'))});
+const { ModelVersions } = require(${JSON.stringify(resolve(import.meta.dirname, '../../main/versions/versions.ts'))});
 async function main() {
   const [bundledDir, dataDir, first] = [process.argv[2], process.argv[3], Number(process.argv[4])];
   const ids = ${JSON.stringify(IDS)};

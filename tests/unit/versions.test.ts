@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNetwork, CLASSIC_LENET5, MODERN_LENET5, weightsToFile, type NetworkSpec } from '../../main/engine/index.ts';
-import { writeModelFolder } from '../../main/models/folder.ts';
-import { ModelVersions, ModelVersionError } from '../../main/models/versions.ts';
+import { writeModelFolder } from '../../main/model-folder/folder.ts';
+import { ModelVersions, ModelVersionError } from '../../main/versions/versions.ts';
 
 function randomModel(spec: NetworkSpec, seed: number) {
   return { spec, weights: buildNetwork(spec, { seed }).getWeights() };

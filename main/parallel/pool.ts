@@ -1,12 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { AugmentConfig } from '../augment.ts';
-import type { ImageDataset } from '../dataset.ts';
-import { Network } from '../network.ts';
-import type { NetworkSpec } from '../spec.ts';
-import { ShardComputer } from './shard.ts';
-import { CTRL_COUNT, CTRL_DONE, CTRL_EPOCH, CTRL_SIZE, CTRL_STEP, CTRL_STOP, shardRange, type WorkerSetup } from './shared.ts';
+import type { AugmentConfig } from '../engine/augment.ts';
+import type { ImageDataset } from '../engine/dataset.ts';
+import { Network } from '../engine/network.ts';
+import type { NetworkSpec } from '../engine/spec.ts';
+import { ShardComputer } from '../engine/train/shard.ts';
+import { CTRL_COUNT, CTRL_DONE, CTRL_EPOCH, CTRL_SIZE, CTRL_STEP, CTRL_STOP, shardRange, type WorkerSetup } from '../engine/train/shared.ts';
 
 /**
  * Data-parallel gradients: the batch is split into `workers` shards; the calling thread computes the

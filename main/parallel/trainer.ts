@@ -1,11 +1,11 @@
-import type { AugmentConfig } from '../augment.ts';
-import { checkDataset, type ImageDataset } from '../dataset.ts';
-import { Network } from '../network.ts';
-import { decayMask, learningRate, Optimizer, type LearningRateConfig, type OptimizerConfig } from '../optim.ts';
-import { Rng } from '../rng.ts';
-import type { NetworkSpec } from '../spec.ts';
-import type { Weights } from '../weights.ts';
-import { evaluateNetwork, type Evaluation } from './evaluate.ts';
+import type { AugmentConfig } from '../engine/augment.ts';
+import { checkDataset, type ImageDataset } from '../engine/dataset.ts';
+import { Network } from '../engine/network.ts';
+import { decayMask, learningRate, Optimizer, type LearningRateConfig, type OptimizerConfig } from '../engine/optim.ts';
+import { Rng } from '../engine/rng.ts';
+import type { NetworkSpec } from '../engine/spec.ts';
+import type { Weights } from '../engine/weights.ts';
+import { evaluateNetwork, type Evaluation } from '../engine/train/evaluate.ts';
 import { GradientPool } from './pool.ts';
 
 export interface TrainConfig {
@@ -57,7 +57,7 @@ export interface TrainHooks {
 }
 
 export interface TrainResult {
-  readonly weights: Map<string, import('../tensor.ts').Tensor>;
+  readonly weights: Map<string, import('../engine/tensor.ts').Tensor>;
   readonly history: EpochResult[];
   readonly stopped: boolean;
   readonly seconds: number;

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Network } from '../network.ts';
-import { ShardComputer } from './shard.ts';
-import { CTRL_COUNT, CTRL_DONE, CTRL_EPOCH, CTRL_STEP, CTRL_STOP, shardRange, type WorkerSetup } from './shared.ts';
+import { Network } from '../engine/network.ts';
+import { ShardComputer } from '../engine/train/shard.ts';
+import { CTRL_COUNT, CTRL_DONE, CTRL_EPOCH, CTRL_STEP, CTRL_STOP, shardRange, type WorkerSetup } from '../engine/train/shared.ts';
 
 /** A gradient worker: waits for a batch, computes its shard's gradient into its slot, reports, repeats. */
 const setup = workerData as WorkerSetup;

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { NetworkSpec, Weights } from '../engine/index.ts';
 import { preprocessInk, toModelInput, type Ink } from '../ink/index.ts';
-import { modelRoots } from '../core/paths.ts';
-import { scanModels, type ModelEntry } from '../core/registry.ts';
+import { modelRoots } from './paths.ts';
+import { scanModels, type ModelEntry } from './registry.ts';
 import { checkParity, ModelRuntime, withinTolerance, type ParityReport } from '../runtime/index.ts';
-import { readModelFolder, writeModelFolder, type ModelCard } from './folder.ts';
+import { readModelFolder, writeModelFolder, type ModelCard } from '../model-folder/folder.ts';
 import { sweepTempFiles, syncDirectory, writeFileAtomic } from '../storage/durable.ts';
 
 /**
@@ -16,7 +16,7 @@ import { sweepTempFiles, syncDirectory, writeFileAtomic } from '../storage/durab
  * fine-tune's result card). Which one is active is named by `<dataDir>/models/active.json`, replaced
  * atomically, so a crash during an activation leaves the previous pointer or the new one, whole.
  * A personal model is written into `<dataDir>/models/.staging/` and renamed into place when complete.
- * Listing is main/core/registry.ts's scanModels over the same roots, so the core and this module always
+ * Listing is main/versions/registry.ts's scanModels over the same roots, so the core and this module always
  * agree on ids.
  */
 export const ACTIVE_FILE = 'active.json';

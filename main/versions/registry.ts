@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { META_FILE, MODEL_FILE, WEIGHTS_FILE } from '../models/folder.ts';
+import { META_FILE, MODEL_FILE, WEIGHTS_FILE } from '../model-folder/folder.ts';
 import { ModelIdSchema } from '../api/schemas.ts';
 
 /** A model folder found on disk, with its card read (its weights and graph are loaded on first use). */

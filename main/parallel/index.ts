@@ -1,0 +1,3 @@
+/** Data-parallel training over Node worker threads, on top of the environment-free engine. */
+export * from './trainer.ts';
+export * from './pool.ts';
