@@ -2,6 +2,8 @@ import './zod-setup.ts';
 import { z } from 'zod';
 import { inkSchema } from '../ink/parse.ts';
 import { MAX_INK_COORDINATE, MAX_INK_POINTS, MAX_INK_STROKES } from '../ink/types.ts';
+import { LAYER_ROLES, WEIGHT_LAYOUTS } from '../engine/arithmetic.ts';
+import { LAYER_KINDS } from '../engine/spec.ts';
 
 /**
  * Zod schemas for every request, response and event. Both transports validate incoming payloads with
@@ -202,23 +204,39 @@ const hw = z.tuple([z.number(), z.number()]);
  */
 export const ReceptiveFieldSchema = z.strictObject({ size: hw, jump: hw, start: hw });
 
+export const LayerKindSchema = z.enum(LAYER_KINDS);
+
+/** One parameter tensor as the weights file names it (conv and dense ones are ONNX initializers of that name). */
+export const ParamTensorSchema = z.strictObject({
+  name: z.string(),
+  shape,
+  /** Entries that train (fewer than the shape holds where a connection table keeps kernels at zero). */
+  trainable: z.int().min(0),
+});
+
+/** The engine's layer description (main/engine/arithmetic.ts), as the views get it. */
 export const LayerInfoSchema = z.strictObject({
   name: LayerNameSchema,
-  kind: z.enum(['conv', 'maxpool', 'avgpool', 'subsample', 'dense', 'activation', 'flatten', 'rbf']),
+  kind: LayerKindSchema,
+  /** What the layer does, coarsely, so views decide by property rather than by kind. */
+  role: z.enum(LAYER_ROLES),
   inputShape: shape,
   outputShape: shape,
   params: z.int().min(0),
+  tensors: z.array(ParamTensorSchema),
   macs: z.int().min(0),
   activation: z.string().nullable(),
-  /** Window size for conv and pooling layers, [kh, kw]. */
-  kernel: hw.optional(),
-  stride: hw.optional(),
-  padding: hw.optional(),
-  /** connections[o] = the input maps output map o reads (the classic C3's table). */
-  connections: z.array(z.array(z.int().min(0))).optional(),
+  /** Resolved window of a windowed layer, [h, w] each (a pool's stride defaults to its size); null otherwise. */
+  kernel: hw.nullable(),
+  stride: hw.nullable(),
+  padding: hw.nullable(),
+  /** connections[o] = the input maps output map o reads (the classic C3's table); null = all of them. */
+  connections: z.array(z.array(z.int().min(0))).nullable(),
   receptiveField: ReceptiveFieldSchema,
   /** Whether layerKernels can answer for this layer. */
   hasWeights: z.boolean(),
+  /** The tensors layerKernels returns and how to read the main one; null when hasWeights is false. */
+  weights: z.strictObject({ main: z.string(), bias: z.string(), layout: z.enum(WEIGHT_LAYOUTS) }).nullable(),
 });
 
 export const ModelInfoSchema = z.strictObject({
@@ -242,8 +260,9 @@ export const LayerKernelsRequestSchema = z.strictObject({ modelId: ModelIdSchema
 export const LayerKernelsSchema = z.strictObject({
   modelId: ModelIdSchema,
   layer: LayerNameSchema,
-  kind: z.enum(['conv', 'subsample', 'dense']),
-  /** conv [filters, inChannels, kh, kw]; subsample [C] (one coefficient per map); dense [units, inFeatures]. */
+  kind: LayerKindSchema,
+  /** How to read `data`: 'kernels' [filters, inChannels, kh, kw]; 'per-map' [C]; 'matrix' [units, inFeatures]. */
+  layout: z.enum(WEIGHT_LAYOUTS),
   shape,
   data: Float32ArraySchema,
   bias: Float32ArraySchema,

@@ -1,27 +1,30 @@
+import { networkInfo } from '../engine/arithmetic.ts';
 import type { NetworkSpec } from '../engine/spec.ts';
 import type { Weights } from '../engine/weights.ts';
 import { ApiError, type LayerKernels } from '../api/contract.ts';
 
 /** A layer's trained parameters as the kernel viewer shows them, read from the model's weights file. */
 export function layerKernels(modelId: string, spec: NetworkSpec, weights: Weights, layerName: string): LayerKernels {
-  const layer = spec.layers.find((l) => l.name === layerName);
+  const infos = networkInfo(spec);
+  const layer = infos.find((l) => l.name === layerName);
   if (!layer) {
-    throw new ApiError('not-found', `model ${modelId} has no layer ${layerName} (layers: ${spec.layers.map((l) => l.name).join(', ')})`);
+    throw new ApiError('not-found', `model ${modelId} has no layer ${layerName} (layers: ${infos.map((l) => l.name).join(', ')})`);
   }
-  if (layer.kind !== 'conv' && layer.kind !== 'subsample' && layer.kind !== 'dense') {
+  if (!layer.weights) {
     throw new ApiError('not-found', `layer ${layerName} of model ${modelId} is a ${layer.kind} layer and has no trainable weights`);
   }
-  const main = weights.get(`${layerName}.${layer.kind === 'subsample' ? 'coef' : 'weight'}`);
-  const bias = weights.get(`${layerName}.bias`);
+  const main = weights.get(layer.weights.main);
+  const bias = weights.get(layer.weights.bias);
   if (!main || !bias) throw new ApiError('unavailable', `the weights file of model ${modelId} lacks the parameters of layer ${layerName}`);
   const result: LayerKernels = {
     modelId,
     layer: layerName,
     kind: layer.kind,
+    layout: layer.weights.layout,
     shape: [...main.shape],
     data: Float32Array.from(main.data),
     bias: Float32Array.from(bias.data),
   };
-  if (layer.kind === 'conv' && layer.connections) result.connections = layer.connections.map((row) => [...row]);
+  if (layer.connections) result.connections = layer.connections.map((row) => [...row]);
   return result;
 }

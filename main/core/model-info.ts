@@ -1,46 +1,41 @@
-import { networkInfo, totalMacs, totalParams } from '../engine/arithmetic.ts';
+import { networkInfo, totalMacs, totalParams, type LayerInfo as EngineLayerInfo } from '../engine/arithmetic.ts';
 import { RBF_BITMAP_HEIGHT, RBF_BITMAP_WIDTH } from '../engine/lenet5.ts';
 import type { NetworkSpec } from '../engine/spec.ts';
 import type { Arch, CardFacts, LayerInfo, ModelInfo } from '../api/contract.ts';
 import { ApiError } from '../api/contract.ts';
-import { receptiveFields, windowOf } from './receptive-field.ts';
 
 export function archOf(spec: NetworkSpec): Arch {
   if (spec.arch === 'modern' || spec.arch === 'classic') return spec.arch;
   throw new ApiError('unavailable', `architecture ${JSON.stringify(spec.arch)} is not one the app can show (modern, classic)`);
 }
 
-/** Layers whose parameters layerKernels can return. */
-export function hasWeights(kind: LayerInfo['kind']): boolean {
-  return kind === 'conv' || kind === 'subsample' || kind === 'dense';
+/** A layer as the views get it: the engine's own description, copied into the contract's shape. */
+export function layerOf(info: EngineLayerInfo): LayerInfo {
+  const hw = (v: readonly [number, number] | null): [number, number] | null => (v ? [v[0], v[1]] : null);
+  return {
+    name: info.name,
+    kind: info.kind,
+    role: info.role,
+    inputShape: [...info.inputShape],
+    outputShape: [...info.outputShape],
+    params: info.params,
+    tensors: info.tensors.map((t) => ({ name: t.name, shape: [...t.shape], trainable: t.trainable })),
+    macs: info.macs,
+    activation: info.activation,
+    kernel: hw(info.kernel),
+    stride: hw(info.stride),
+    padding: hw(info.padding),
+    connections: info.connections ? info.connections.map((row) => [...row]) : null,
+    receptiveField: { size: [...info.receptiveField.size], jump: [...info.receptiveField.jump], start: [...info.receptiveField.start] },
+    hasWeights: info.weights !== null,
+    weights: info.weights ? { ...info.weights } : null,
+  };
 }
 
-/** Everything the layer panels show about a model, from the engine's own layer arithmetic. */
+/** Everything the layer panels show about a model, from the engine's own layer description. */
 export function describeModel(id: string, spec: NetworkSpec, facts: CardFacts, card: Record<string, unknown>): ModelInfo {
   const infos = networkInfo(spec);
-  const fields = receptiveFields(spec);
-  const layers: LayerInfo[] = infos.map((info, i) => {
-    const layer = spec.layers[i];
-    const window = windowOf(layer);
-    const described: LayerInfo = {
-      name: info.name,
-      kind: info.kind,
-      inputShape: [...info.inputShape],
-      outputShape: [...info.outputShape],
-      params: info.params,
-      macs: info.macs,
-      activation: info.activation,
-      receptiveField: fields[i],
-      hasWeights: hasWeights(info.kind),
-    };
-    if (window !== null && window !== 'whole') {
-      described.kernel = window.kernel;
-      described.stride = window.stride;
-      described.padding = window.padding;
-    }
-    if (layer.kind === 'conv' && layer.connections) described.connections = layer.connections.map((row) => [...row]);
-    return described;
-  });
+  const layers = infos.map(layerOf);
   const output = spec.layers[spec.layers.length - 1];
   const info: ModelInfo = {
     id,

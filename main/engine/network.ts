@@ -1,5 +1,5 @@
-import { networkInfo, totalMacs, totalParams, type LayerInfo } from './arithmetic.ts';
-import { pair, type Activation, type LayerSpec, type NetworkSpec } from './spec.ts';
+import { networkInfo, totalMacs, totalParams, type LayerInfo, type ParamTensorInfo } from './arithmetic.ts';
+import type { Activation, LayerSpec, NetworkSpec } from './spec.ts';
 import { formatShape, ShapeError, sizeOf, type Tensor } from './tensor.ts';
 import { Rng } from './rng.ts';
 import { activationBackwardInto, activationForwardInto } from './ops/activations.ts';
@@ -21,6 +21,8 @@ export interface Param {
   readonly grad: Float32Array;
   /** 1 where the entry is trainable; absent = all. Masked entries stay exactly zero. */
   readonly mask?: Float32Array;
+  /** Weight decay applies (from the layer description). */
+  readonly decays: boolean;
 }
 
 export interface LayerActivation {
@@ -48,9 +50,9 @@ export interface BuildOptions {
   readonly gradBuffer?: Float32Array;
 }
 
+/** How a runner initializes one of the tensors its layer description lists. */
 interface ParamRequest {
-  readonly suffix: string;
-  readonly shape: readonly number[];
+  readonly tensor: ParamTensorInfo;
   readonly init: (rng: Rng, data: Float32Array) => void;
   readonly mask?: Float32Array;
 }
@@ -79,7 +81,7 @@ function lecunNormal(fanIn: (row: number) => number, rowSize: number) {
   };
 }
 
-function initFor(activation: Activation | undefined, fanIn: (row: number) => number, rowSize: number) {
+function initFor(activation: Activation | null, fanIn: (row: number) => number, rowSize: number) {
   return activation === 'relu' ? heNormal(fanIn, rowSize) : lecunNormal(fanIn, rowSize);
 }
 
@@ -117,13 +119,15 @@ class ActivationStage {
 
 function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo): Runner {
   const [inC, inH, inW] = info.inputShape;
-  const [kh, kw] = pair(layer.kernel, 1);
-  const stride = pair(layer.stride, 1);
-  const padding = pair(layer.padding, 0);
-  const O = layer.filters;
-  const mask = layer.connections ? connectionMask(layer.connections, inC, kh, kw) : undefined;
-  const rowFanIn = (o: number) => (layer.connections ? layer.connections[o].length : inC) * kh * kw;
-  const act = new ActivationStage(layer.activation ?? 'identity');
+  const [kh, kw] = info.kernel!;
+  const stride = info.stride!;
+  const padding = info.padding!;
+  const O = info.outputShape[0];
+  const connections = info.connections;
+  const mask = connections ? connectionMask(connections, inC, kh, kw) : undefined;
+  const rowFanIn = (o: number) => (connections ? connections[o].length : inC) * kh * kw;
+  const [weightTensor, biasTensor] = info.tensors;
+  const act = new ActivationStage(info.activation ?? 'identity');
   let w!: Param, b!: Param;
   let geometry: Conv2dGeometry | null = null;
   let cols = new Float32Array(0);
@@ -134,14 +138,14 @@ function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo
     }
     return geometry;
   };
-  const weightInit = initFor(layer.activation, rowFanIn, inC * kh * kw);
+  const weightInit = initFor(info.activation, rowFanIn, inC * kh * kw);
   return {
     info,
     inSize: sizeOf(info.inputShape),
     outSize: sizeOf(info.outputShape),
     params: [
-      { suffix: 'weight', shape: [O, inC, kh, kw], mask, init: (rng, data) => { weightInit(rng, data); if (mask) for (let i = 0; i < data.length; i++) data[i] *= mask[i]; } },
-      { suffix: 'bias', shape: [O], init: zeros() },
+      { tensor: weightTensor, mask, init: (rng, data) => { weightInit(rng, data); if (mask) for (let i = 0; i < data.length; i++) data[i] *= mask[i]; } },
+      { tensor: biasTensor, init: zeros() },
     ],
     bind(params) { [w, b] = params; },
     forward(x, batch) {
@@ -161,9 +165,9 @@ function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo
 
 function poolRunner(layer: Extract<LayerSpec, { kind: 'maxpool' | 'avgpool' | 'subsample' }>, info: LayerInfo): Runner {
   const [C, H, W] = info.inputShape;
-  const size = pair(layer.size, 1);
-  const stride = pair(layer.stride ?? layer.size, 1);
-  const act = new ActivationStage(layer.kind === 'subsample' ? (layer.activation ?? 'identity') : 'identity');
+  const size = info.kernel!;
+  const stride = info.stride!;
+  const act = new ActivationStage(info.activation ?? 'identity');
   let geometry: PoolGeometry | null = null;
   let argmax = new Int32Array(0);
   let sums = new Float32Array(0);
@@ -180,8 +184,8 @@ function poolRunner(layer: Extract<LayerSpec, { kind: 'maxpool' | 'avgpool' | 's
     outSize,
     params: layer.kind === 'subsample'
       ? [
-          { suffix: 'coef', shape: [C], init: (_rng, d) => d.fill(1 / area) },
-          { suffix: 'bias', shape: [C], init: zeros() },
+          { tensor: info.tensors[0], init: (_rng, d) => d.fill(1 / area) },
+          { tensor: info.tensors[1], init: zeros() },
         ]
       : [],
     bind(params) { if (layer.kind === 'subsample') [coef, bias] = params; },
@@ -218,16 +222,16 @@ function poolRunner(layer: Extract<LayerSpec, { kind: 'maxpool' | 'avgpool' | 's
 
 function denseRunner(layer: Extract<LayerSpec, { kind: 'dense' }>, info: LayerInfo): Runner {
   const inFeatures = sizeOf(info.inputShape);
-  const units = layer.units;
-  const act = new ActivationStage(layer.activation ?? 'identity');
+  const units = info.outputShape[0];
+  const act = new ActivationStage(info.activation ?? 'identity');
   let w!: Param, b!: Param;
   return {
     info,
     inSize: inFeatures,
     outSize: units,
     params: [
-      { suffix: 'weight', shape: [units, inFeatures], init: initFor(layer.activation, () => inFeatures, inFeatures) },
-      { suffix: 'bias', shape: [units], init: zeros() },
+      { tensor: info.tensors[0], init: initFor(info.activation, () => inFeatures, inFeatures) },
+      { tensor: info.tensors[1], init: zeros() },
     ],
     bind(params) { [w, b] = params; },
     forward(x, batch) {
@@ -244,7 +248,7 @@ function denseRunner(layer: Extract<LayerSpec, { kind: 'dense' }>, info: LayerIn
 
 function elementwiseRunner(layer: Extract<LayerSpec, { kind: 'activation' | 'flatten' }>, info: LayerInfo): Runner {
   const n = sizeOf(info.inputShape);
-  const act = new ActivationStage(layer.kind === 'activation' ? layer.fn : 'identity');
+  const act = new ActivationStage(info.activation ?? 'identity');
   return {
     info,
     inSize: n,
@@ -333,7 +337,12 @@ export class Network {
     }
     this.classes = last.outputShape[0];
     this.runners = spec.layers.map((l, i) => runnerFor(l, this.layers[i]));
-    const total = this.runners.reduce((s, r) => s + r.params.reduce((t, p) => t + sizeOf(p.shape), 0), 0);
+    for (const r of this.runners) {
+      const described = r.info.tensors.map((t) => t.name).join(', ');
+      const made = r.params.map((p) => p.tensor.name).join(', ');
+      if (described !== made) throw new ShapeError('network', `layer ${r.info.name} is described with tensors [${described}] but its runner makes [${made}]`);
+    }
+    const total = this.runners.reduce((s, r) => s + r.params.reduce((t, p) => t + p.tensor.size, 0), 0);
     for (const [what, buf] of [['paramBuffer', options.paramBuffer], ['gradBuffer', options.gradBuffer]] as const) {
       if (buf && buf.length !== total) throw new ShapeError('network', `${what} holds ${buf.length} values, the network has ${total}`);
     }
@@ -345,9 +354,9 @@ export class Network {
     for (const r of this.runners) {
       const mine: Param[] = [];
       for (const req of r.params) {
-        const size = sizeOf(req.shape);
+        const { name, shape, size, decays } = req.tensor;
         const p: Param = {
-          name: `${r.info.name}.${req.suffix}`, layer: r.info.name, shape: req.shape, offset, size,
+          name, layer: r.info.name, shape, offset, size, decays,
           data: this.paramData.subarray(offset, offset + size), grad: this.gradData.subarray(offset, offset + size), mask: req.mask,
         };
         if (!options.paramBuffer) req.init(rng, p.data);

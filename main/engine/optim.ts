@@ -35,10 +35,10 @@ export function learningRate(config: LearningRateConfig, step: number, totalStep
   return lr;
 }
 
-/** 1 where weight decay applies (weights and kernels), 0 elsewhere; frozen params get no update at all. */
+/** 1 where weight decay applies (the tensors the layer description marks `decays`), 0 elsewhere. */
 export function decayMask(params: readonly Param[], total: number): Float32Array {
   const m = new Float32Array(total);
-  for (const p of params) if (p.name.endsWith('.weight')) m.fill(1, p.offset, p.offset + p.size);
+  for (const p of params) if (p.decays) m.fill(1, p.offset, p.offset + p.size);
   return m;
 }
 

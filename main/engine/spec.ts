@@ -62,6 +62,14 @@ export interface RbfSpec {
 }
 
 export type LayerSpec = ConvSpec | PoolSpec | SubsampleSpec | DenseSpec | ActivationSpec | FlattenSpec | RbfSpec;
+export type LayerKind = LayerSpec['kind'];
+
+/** Every layer kind the engine implements (a spec read from disk is checked against this list). */
+export const LAYER_KINDS = ['conv', 'maxpool', 'avgpool', 'subsample', 'dense', 'activation', 'flatten', 'rbf'] as const satisfies readonly LayerKind[];
+// The list names every kind: adding one to LayerSpec without listing it here does not compile.
+type Unlisted = Exclude<LayerKind, (typeof LAYER_KINDS)[number]>;
+const everyKindListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyKindListed;
 
 /**
  * How the last layer's scores become class probabilities:

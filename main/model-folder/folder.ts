@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { networkInfo, weightsFromFile, weightsToFile, type NetworkSpec, type Weights } from '../engine/index.ts';
+import { LAYER_KINDS as ENGINE_LAYER_KINDS, networkInfo, weightsFromFile, weightsToFile, type NetworkSpec, type Weights } from '../engine/index.ts';
 import { exportOnnx } from '../onnx/export.ts';
 import { writeFileAtomic } from '../storage/durable.ts';
 import { weightsProblem } from '../onnx/parameters.ts';
@@ -88,7 +88,7 @@ export async function writeModelFolder(dir: string, model: { spec: NetworkSpec; 
   await writeFileAtomic(join(dir, META_FILE), encoder.encode(`${JSON.stringify({ arch: model.spec.arch, ...model.meta }, null, 2)}\n`));
 }
 
-const LAYER_KINDS = new Set(['conv', 'maxpool', 'avgpool', 'subsample', 'dense', 'activation', 'flatten', 'rbf']);
+const LAYER_KINDS: ReadonlySet<string> = new Set(ENGINE_LAYER_KINDS);
 
 /**
  * The checks a spec read from disk needs before the layer arithmetic can run on it without crashing;

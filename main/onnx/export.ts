@@ -1,4 +1,4 @@
-import { formatShape, networkInfo, pair, type Activation, type LayerInfo, type LayerSpec, type NetworkSpec, type Tensor, type Weights } from '../engine/index.ts';
+import { formatShape, networkInfo, type Activation, type LayerInfo, type LayerSpec, type NetworkSpec, type Tensor, type Weights } from '../engine/index.ts';
 import { floatValueInfo, GraphBuilder } from './graph-builder.ts';
 import { encodeModel, type Model } from './proto.ts';
 
@@ -107,73 +107,73 @@ function nameLayerOutput(g: GraphBuilder, value: string, layerName: string, node
   return g.op('Identity', [value], {}, layerName);
 }
 
+/**
+ * The ONNX nodes of one layer. Geometry, tensor names and shapes come from the engine's layer
+ * description; what remains per kind is only which operators implement it.
+ */
 function emitLayer(g: GraphBuilder, layer: LayerSpec, info: LayerInfo, x: string, weights: Weights): string {
   const n = layer.name;
+  const tensors = info.tensors.map((t) => param(weights, t.name, t.shape));
+  const flatten = () => (info.inputShape.length > 1 ? g.op('Flatten', [x], { axis: 1 }) : x);
   switch (layer.kind) {
     case 'conv': {
-      const [kh, kw] = pair(layer.kernel, 1);
-      const [sh, sw] = pair(layer.stride, 1);
-      const [ph, pw] = pair(layer.padding, 0);
+      const [kh, kw] = info.kernel!;
+      const [sh, sw] = info.stride!;
+      const [ph, pw] = info.padding!;
+      const [w, b] = tensors;
+      const [wInfo, bInfo] = info.tensors;
       const inChannels = info.inputShape[0];
-      const w = param(weights, `${n}.weight`, [layer.filters, inChannels, kh, kw]);
-      const b = param(weights, `${n}.bias`, [layer.filters]);
       let kernel = w.data;
-      if (layer.connections) {
+      if (info.connections) {
         // Unconnected kernels are zero in the engine's weights; zero them here too so the graph computes
         // the partial connection even if a weights file was edited by hand.
         kernel = new Float32Array(w.data);
         const size = kh * kw;
-        layer.connections.forEach((reads, o) => {
+        info.connections.forEach((reads, o) => {
           const connected = new Set(reads);
           for (let c = 0; c < inChannels; c++) {
             if (!connected.has(c)) kernel.fill(0, (o * inChannels + c) * size, (o * inChannels + c + 1) * size);
           }
         });
       }
-      const y = g.op('Conv', [x, g.floatTensor(`${n}.weight`, w.shape, kernel), g.floatTensor(`${n}.bias`, b.shape, b.data)], {
+      const y = g.op('Conv', [x, g.floatTensor(wInfo.name, w.shape, kernel), g.floatTensor(bInfo.name, b.shape, b.data)], {
         kernel_shape: [kh, kw],
         strides: [sh, sw],
         pads: [ph, pw, ph, pw],
       });
-      return activate(g, y, layer.activation);
+      return activate(g, y, info.activation);
     }
     case 'maxpool':
-    case 'avgpool': {
-      const size = pair(layer.size, 1);
-      const stride = pair(layer.stride ?? layer.size, 1);
-      return g.op(layer.kind === 'maxpool' ? 'MaxPool' : 'AveragePool', [x], { kernel_shape: size, strides: stride });
-    }
+    case 'avgpool':
+      return g.op(layer.kind === 'maxpool' ? 'MaxPool' : 'AveragePool', [x], { kernel_shape: info.kernel!, strides: info.stride! });
     case 'subsample': {
-      const [kh, kw] = pair(layer.size, 1);
-      const stride = pair(layer.stride ?? layer.size, 1);
+      const [kh, kw] = info.kernel!;
       const channels = info.inputShape[0];
-      const coef = param(weights, `${n}.coef`, [channels]);
-      const bias = param(weights, `${n}.bias`, [channels]);
+      const [coef, bias] = tensors;
+      const [coefInfo, biasInfo] = info.tensors;
       const kernel = new Float32Array(channels * kh * kw);
       for (let c = 0; c < channels; c++) kernel.fill(coef.data[c], c * kh * kw, (c + 1) * kh * kw);
-      const y = g.op('Conv', [x, g.floatTensor(`${n}.coef_kernel`, [channels, 1, kh, kw], kernel), g.floatTensor(`${n}.bias`, [channels], bias.data)], {
+      const y = g.op('Conv', [x, g.floatTensor(`${coefInfo.name}_kernel`, [channels, 1, kh, kw], kernel), g.floatTensor(biasInfo.name, [channels], bias.data)], {
         kernel_shape: [kh, kw],
-        strides: stride,
+        strides: info.stride!,
         group: channels,
       });
-      return activate(g, y, layer.activation);
+      return activate(g, y, info.activation);
     }
     case 'dense': {
-      const features = info.inputShape.reduce((a, b) => a * b, 1);
-      const w = param(weights, `${n}.weight`, [layer.units, features]);
-      const b = param(weights, `${n}.bias`, [layer.units]);
-      const flat = info.inputShape.length > 1 ? g.op('Flatten', [x], { axis: 1 }) : x;
-      const y = g.op('Gemm', [flat, g.floatTensor(`${n}.weight`, w.shape, w.data), g.floatTensor(`${n}.bias`, b.shape, b.data)], { transB: 1 });
-      return activate(g, y, layer.activation);
+      const [w, b] = tensors;
+      const [wInfo, bInfo] = info.tensors;
+      const y = g.op('Gemm', [flatten(), g.floatTensor(wInfo.name, w.shape, w.data), g.floatTensor(bInfo.name, b.shape, b.data)], { transB: 1 });
+      return activate(g, y, info.activation);
     }
     case 'activation':
-      return activate(g, x, layer.fn);
+      return activate(g, x, info.activation);
     case 'flatten':
       return g.op('Flatten', [x], { axis: 1 });
     case 'rbf': {
       const features = info.inputShape.reduce((a, b) => a * b, 1);
-      const units = layer.centres.length;
-      const flat = info.inputShape.length > 1 ? g.op('Flatten', [x], { axis: 1 }) : x;
+      const units = info.outputShape[0];
+      const flat = flatten();
       const centres = g.floatTensor(`${n}.centres`, [units, features], layer.centres.flat());
       const column = g.op('Unsqueeze', [flat, g.int64Tensor(`${n}.unit_axis`, [1], [1])]); // [N, 1, F]
       const diff = g.op('Sub', [column, centres]); // broadcast to [N, units, F]
@@ -183,7 +183,7 @@ function emitLayer(g: GraphBuilder, layer: LayerSpec, info: LayerInfo, x: string
   }
 }
 
-function activate(g: GraphBuilder, x: string, fn: Activation | undefined): string {
+function activate(g: GraphBuilder, x: string, fn: Activation | null): string {
   switch (fn ?? 'identity') {
     case 'identity':
       return x;

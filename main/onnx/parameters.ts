@@ -1,31 +1,8 @@
-import { formatShape, networkInfo, pair, type NetworkSpec, type Weights } from '../engine/index.ts';
+import { formatShape, networkInfo, parameterTensors, type NetworkSpec, type Weights } from '../engine/index.ts';
 
 /** The name and shape of every parameter tensor a spec needs, in the layouts of main/engine/weights.ts. */
 export function parameterShapes(spec: NetworkSpec): Map<string, number[]> {
-  const infos = networkInfo(spec);
-  const shapes = new Map<string, number[]>();
-  spec.layers.forEach((layer, i) => {
-    const input = infos[i].inputShape;
-    switch (layer.kind) {
-      case 'conv': {
-        const [kh, kw] = pair(layer.kernel, 1);
-        shapes.set(`${layer.name}.weight`, [layer.filters, input[0], kh, kw]);
-        shapes.set(`${layer.name}.bias`, [layer.filters]);
-        break;
-      }
-      case 'subsample':
-        shapes.set(`${layer.name}.coef`, [input[0]]);
-        shapes.set(`${layer.name}.bias`, [input[0]]);
-        break;
-      case 'dense':
-        shapes.set(`${layer.name}.weight`, [layer.units, input.reduce((a, b) => a * b, 1)]);
-        shapes.set(`${layer.name}.bias`, [layer.units]);
-        break;
-      default:
-        break;
-    }
-  });
-  return shapes;
+  return new Map(parameterTensors(networkInfo(spec)).map((t) => [t.name, [...t.shape]]));
 }
 
 /** Returns what is wrong with a set of weights for a spec (missing, misshapen or unknown tensors), or null. */

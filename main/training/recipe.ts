@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NetworkSpec } from '../engine/index.ts';
+import { networkInfo, type NetworkSpec } from '../engine/index.ts';
 
 /**
  * The fine-tuning recipe and its options. The defaults are the app's recipe, chosen with
@@ -60,12 +60,12 @@ export function fineTuneOptions(input: FineTuneOptionsInput = {}): FineTuneOptio
 /** The layers to train for a network, or null for all; unknown or parameterless layer names are an error. */
 export function trainableLayers(spec: NetworkSpec, layers: FineTuneOptions['layers']): string[] | null {
   // The classic network's RBF output has fixed bitmaps, so the presets are resolved per network.
-  const withParams = spec.layers.filter((l) => ['conv', 'dense', 'subsample'].includes(l.kind));
+  const withParams = networkInfo(spec).filter((l) => l.params > 0);
   const names = withParams.map((l) => l.name);
   if (typeof layers === 'string') {
     const preset = LAYER_PRESETS[layers];
     if (preset === null) return null;
-    if (preset === 'dense') return withParams.filter((l) => l.kind === 'dense').map((l) => l.name);
+    if (preset === 'dense') return withParams.filter((l) => l.role === 'fully-connected').map((l) => l.name);
     const from = names.indexOf(preset);
     if (from < 0) throw new Error(`fine-tune options: the ${spec.arch} network has no layer ${preset} for the preset ${layers}`);
     return names.slice(from);

@@ -62,21 +62,28 @@ function DenseWeights({ kernels, unit, from }: { kernels: LayerKernels; unit: nu
   );
 }
 
+/** Text keyed by kind that explains what a layer without weights computes (the rest say "no weights"). */
+const NO_WEIGHTS_TEXT: Partial<Record<LayerInfo['kind'], 'detail.maxpool'>> = { maxpool: 'detail.maxpool' };
+
 function Weights({ model, layer, map, from }: { model: ModelInfo; layer: LayerInfo; map: number; from: string }) {
   const { t } = useTranslation();
   const format = useFormat();
   const state = useLayerKernels(model.id, layer.name, layer.hasWeights);
-  const [kh, kw] = layer.kernel ?? [2, 2];
-  if (layer.kind === 'maxpool') return <p className="small">{t('detail.maxpool', { kh, kw, from, map })}</p>;
+  const [kh, kw] = layer.kernel ?? [1, 1];
+  const explained = layer.hasWeights ? undefined : NO_WEIGHTS_TEXT[layer.kind];
+  if (explained) return <p className="small">{t(explained, { kh, kw, from, map })}</p>;
   if (state.status === 'none') return <p className="small">{t('detail.noWeights')}</p>;
   if (state.status === 'loading') return <p className="muted small">{t('detail.loading')}</p>;
   if (state.status === 'failed') return <p className="error small">{t('detail.failed', { message: state.message })}</p>;
   const kernels = state.kernels;
-  if (kernels.kind === 'subsample') {
-    return <p className="small">{t('detail.subsample', { kh, kw, from, map, coef: format.value(kernels.data[map] ?? 0), bias: format.value(kernels.bias[map] ?? 0) })}</p>;
+  switch (kernels.layout) {
+    case 'per-map':
+      return <p className="small">{t('detail.subsample', { kh, kw, from, map, coef: format.value(kernels.data[map] ?? 0), bias: format.value(kernels.bias[map] ?? 0) })}</p>;
+    case 'matrix':
+      return <DenseWeights kernels={kernels} unit={map} from={from} />;
+    case 'kernels':
+      return <ConvKernels kernels={kernels} map={map} from={from} />;
   }
-  if (kernels.kind === 'dense') return <DenseWeights kernels={kernels} unit={map} from={from} />;
-  return <ConvKernels kernels={kernels} map={map} from={from} />;
 }
 
 function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelInfo }) {

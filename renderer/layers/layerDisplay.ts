@@ -8,16 +8,16 @@ import { largestMagnitude, type ScaleKind } from './colorScale.ts';
  */
 const NON_NEGATIVE_ACTIVATIONS = new Set(['relu', 'sigmoid']);
 const SIGNED_ACTIVATIONS = new Set(['tanh', 'lecun-tanh', 'identity']);
-const PASS_THROUGH_KINDS = new Set(['maxpool', 'avgpool', 'flatten']);
 
 export function layerScaleKinds(layers: readonly LayerInfo[], inputNonNegative: boolean): ScaleKind[] {
   let previous: ScaleKind = inputNonNegative ? 'sequential' : 'diverging';
   return layers.map((layer) => {
     let kind: ScaleKind;
-    if (layer.kind === 'rbf') kind = 'sequential'; // squared distances
+    if (layer.role === 'distance') kind = 'sequential'; // squared distances
     else if (layer.activation && NON_NEGATIVE_ACTIVATIONS.has(layer.activation)) kind = 'sequential';
     else if (layer.activation && SIGNED_ACTIVATIONS.has(layer.activation)) kind = 'diverging';
-    else if (PASS_THROUGH_KINDS.has(layer.kind) || layer.kind === 'activation') kind = previous;
+    // Without weights (pooling, flatten, an activation layer) the input's sign passes through.
+    else if (!layer.hasWeights) kind = previous;
     else kind = 'diverging';
     previous = kind;
     return kind;

@@ -11,19 +11,9 @@ export function formatShape(shape: readonly number[]): string {
 export function describeLayer(t: TFunction, layer: LayerInfo): string {
   const [kh, kw] = layer.kernel ?? [0, 0];
   const pad = layer.padding?.[0] ?? 0;
-  let op: string;
-  switch (layer.kind) {
-    case 'conv':
-      op = pad > 0 ? t('layers.kind.convPadded', { kh, kw, pad }) : t('layers.kind.conv', { kh, kw });
-      break;
-    case 'maxpool':
-    case 'avgpool':
-    case 'subsample':
-      op = t(`layers.kind.${layer.kind}`, { kh, kw });
-      break;
-    default:
-      op = t(`layers.kind.${layer.kind}`);
-  }
+  // Which text names the op is a lookup by kind; its numbers come from the layer's description.
+  const key = layer.kind === 'conv' && pad > 0 ? 'convPadded' : layer.kind;
+  const op = t(`layers.kind.${key}`, { kh, kw, pad });
   const activation = layer.activation;
   const known = activation === 'relu' || activation === 'sigmoid' || activation === 'tanh' || activation === 'lecun-tanh' || activation === 'identity';
   if (!activation || activation === 'identity') return op;

@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CLASSIC_LENET5, MODERN_LENET5, networkInfo } from '../../../main/engine/index.ts';
 import type { LayerInfo } from '../../../main/api/contract.ts';
+import { layerOf } from '../../../main/core/model-info.ts';
 import { colourAt, largestMagnitude, paintPixels, scalePosition } from '../../../renderer/layers/colorScale.ts';
 import { layerLayout, layerScaleKinds, mapColumns, mapLimits, vectorColumns } from '../../../renderer/layers/layerDisplay.ts';
 import { clipRect, unitField } from '../../../renderer/layers/receptiveField.ts';
 import { verdictOf } from '../../../renderer/predict/confidence.ts';
 
-/** The layer table shape the core reports, built from the engine's own arithmetic. */
+/** The layer table the core reports: the engine's description, as modelInfo copies it. */
 function layersOf(spec: typeof MODERN_LENET5): LayerInfo[] {
-  return networkInfo(spec).map((l) => ({
-    ...l,
-    inputShape: [...l.inputShape],
-    outputShape: [...l.outputShape],
-    receptiveField: { size: [1, 1], jump: [1, 1], start: [0, 0] },
-    hasWeights: l.params > 0,
-  })) as LayerInfo[];
+  return networkInfo(spec).map(layerOf);
 }
 
 describe('colour scales', () => {
