@@ -219,7 +219,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   if (versions) {
     // The model the person last activated, or a bundled one with a notice when it is missing or damaged.
     try {
-      const active = await versions.active();
+      const active = await versions.active({ verify: true });
       if (entries.some((e) => e.id === active.id)) activeId = active.id;
       notice = active.notice;
     } catch (err) {

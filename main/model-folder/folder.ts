@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { LAYER_KINDS as ENGINE_LAYER_KINDS, networkInfo, weightsFromFile, weightsToFile, type NetworkSpec, type Weights } from '../engine/index.ts';
@@ -18,7 +19,27 @@ export type ModelFileName = typeof MODEL_FILE | typeof WEIGHTS_FILE | typeof MET
  * The model card. Training writes arch, metrics, recipe and so on; readers rely only on it being a JSON
  * object whose `arch`, when present, matches the weights' spec.
  */
-export type ModelCard = Readonly<Record<string, unknown>> & { readonly arch?: string };
+export type ModelCard = Readonly<Record<string, unknown>> & { readonly arch?: string; readonly integrity?: Integrity };
+
+/**
+ * The SHA-256 of model.onnx and weights.json, recorded in meta.json when the folder is written (for the
+ * shipped models: when they were trained, or sealed with `npm run seal-model`). A file changed or
+ * damaged afterwards no longer matches, even one that still loads and agrees with the other file (both
+ * zeroed, say).
+ */
+export interface Integrity {
+  readonly algorithm: 'sha256';
+  readonly [MODEL_FILE]: string;
+  readonly [WEIGHTS_FILE]: string;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function integrityOf(onnx: Uint8Array, weightsJson: Uint8Array): Integrity {
+  return { algorithm: 'sha256', [MODEL_FILE]: sha256(onnx), [WEIGHTS_FILE]: sha256(weightsJson) };
+}
 
 export interface ModelFolder {
   readonly spec: NetworkSpec;
@@ -45,7 +66,8 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   const metaPath = join(dir, META_FILE);
   const modelPath = join(dir, MODEL_FILE);
 
-  const weightsJson = parseJson(weightsPath, await readBytes(weightsPath));
+  const weightsBytes = await readBytes(weightsPath);
+  const weightsJson = parseJson(weightsPath, weightsBytes);
   let spec: NetworkSpec;
   let weights: Weights;
   try {
@@ -70,6 +92,15 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
 
   const onnx = await readBytes(modelPath);
   if (onnx.length === 0) throw new ModelLoadError(modelPath, 'the file is empty');
+  if (meta.integrity !== undefined) {
+    const recorded = meta.integrity as unknown as Partial<Record<string, unknown>>;
+    if (recorded.algorithm !== 'sha256') throw new ModelLoadError(metaPath, `its integrity record names no known digest (${JSON.stringify(recorded.algorithm)})`);
+    for (const [path, bytes] of [[modelPath, onnx], [weightsPath, weightsBytes]] as const) {
+      if (recorded[basename(path)] !== sha256(bytes)) {
+        throw new ModelLoadError(path, `the file does not match the SHA-256 recorded in ${META_FILE}: it was changed or damaged after the model was written`);
+      }
+    }
+  }
   return { spec, weights, meta, onnx };
 }
 
@@ -82,10 +113,13 @@ export async function writeModelFolder(dir: string, model: { spec: NetworkSpec; 
   }
   const onnx = exportOnnx(model.spec, model.weights, { metadata: { arch: model.spec.arch } });
   const encoder = new TextEncoder();
+  const weightsJson = encoder.encode(JSON.stringify(weightsToFile(model.spec, model.weights)));
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, WEIGHTS_FILE), encoder.encode(JSON.stringify(weightsToFile(model.spec, model.weights))));
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), weightsJson);
   await writeFileAtomic(join(dir, MODEL_FILE), onnx);
-  await writeFileAtomic(join(dir, META_FILE), encoder.encode(`${JSON.stringify({ arch: model.spec.arch, ...model.meta }, null, 2)}\n`));
+  // meta.json last: a folder is complete, and its digests true, once its card is there.
+  const meta = { arch: model.spec.arch, ...model.meta, integrity: integrityOf(onnx, weightsJson) };
+  await writeFileAtomic(join(dir, META_FILE), encoder.encode(`${JSON.stringify(meta, null, 2)}\n`));
 }
 
 const LAYER_KINDS: ReadonlySet<string> = new Set(ENGINE_LAYER_KINDS);

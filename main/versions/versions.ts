@@ -3,11 +3,13 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { NetworkSpec, Weights } from '../engine/index.ts';
-import { preprocessInk, toModelInput, type Ink } from '../ink/index.ts';
 import { modelRoots } from './paths.ts';
 import { scanModels, type ModelEntry } from './registry.ts';
-import { checkParity, ModelRuntime, withinTolerance, type ParityReport } from '../runtime/index.ts';
+import type { ParityReport } from '../runtime/index.ts';
 import { readModelFolder, writeModelFolder, type ModelCard } from '../model-folder/folder.ts';
+import { verifyModel } from './verify.ts';
+
+export { parityInputs } from './parity-inputs.ts';
 import { sweepTempFiles, syncDirectory, writeFileAtomic } from '../storage/durable.ts';
 
 /**
@@ -130,27 +132,43 @@ export class ModelVersions {
   }
 
   /**
-   * The model to serve: the one the pointer names if its folder is complete and readable, else the
-   * bundled default with a notice saying why. No pointer yet (first start) is not worth a notice.
+   * The model to serve: the one the pointer names if it verifies (verify.ts: digests, ONNX Runtime loads
+   * it, parity with the engine), else the bundled default with a notice saying which file is damaged and
+   * why. No pointer yet (first start) is not worth a notice. `verify: false` only reads the pointer.
    */
-  async active(): Promise<ActiveModel> {
+  async active(options: { verify?: boolean } = {}): Promise<ActiveModel> {
     const { versions } = await this.list();
-    const fallback = this.fallback(versions);
-    let pointer: ActivePointer | null;
+    const verify = options.verify ?? false;
+    let pointer: ActivePointer | null = null;
+    let problem: string | null = null;
     try {
       pointer = await this.readPointer();
     } catch (err) {
-      return { ...fallback, notice: `The setting that names the active model is damaged (${(err as Error).message}); using the bundled ${fallback.id} model.` };
+      problem = `The setting that names the active model is damaged (${(err as Error).message})`;
     }
-    if (!pointer) return { ...fallback, notice: null };
-    const named = versions.find((v) => v.id === pointer.id);
-    if (!named) return { ...fallback, notice: `The active model ${pointer.id} is missing; using the bundled ${fallback.id} model.` };
+    if (pointer) {
+      const named = versions.find((v) => v.id === pointer.id);
+      if (!named) problem = `The active model ${pointer.id} is missing`;
+      else {
+        const why = await this.problemOf(named, verify);
+        if (why === null) return { id: named.id, dir: named.dir, notice: null };
+        problem = `The active model ${pointer.id} cannot be loaded (${why})`;
+      }
+    }
+    const fallback = await this.fallback(versions, verify);
+    if (problem === null) return fallback;
+    return { ...fallback, notice: `${problem}; using the bundled ${fallback.id} model.${fallback.notice ? ` ${fallback.notice}` : ''}` };
+  }
+
+  /** Why a version cannot be trusted, or null: its files read and match their digests, and with `verify` it verifies fully. */
+  private async problemOf(version: ModelVersion, verify = true): Promise<string | null> {
     try {
-      await readModelFolder(named.dir);
+      if (verify) await verifyModel(version.dir, { bundled: version.bundled });
+      else await readModelFolder(version.dir);
+      return null;
     } catch (err) {
-      return { ...fallback, notice: `The active model ${pointer.id} cannot be loaded (${(err as Error).message}); using the bundled ${fallback.id} model.` };
+      return (err as Error).message;
     }
-    return { id: named.id, dir: named.dir, notice: null };
   }
 
   /**
@@ -160,22 +178,11 @@ export class ModelVersions {
    */
   async activate(id: string): Promise<ActivationResult> {
     const version = await this.get(id);
-    let runtime: ModelRuntime;
-    try {
-      runtime = await ModelRuntime.load(version.dir);
-    } catch (err) {
-      throw new ModelVersionError(`model ${id} cannot be loaded: ${(err as Error).message}`, 'unavailable');
-    }
     let parity: ParityReport;
     try {
-      const { input, batch } = parityInputs(runtime.spec);
-      parity = await checkParity(runtime, input, batch);
-    } finally {
-      await runtime.release();
-    }
-    if (!withinTolerance(parity)) {
-      const worst = [{ name: 'probabilities', maxAbsDiff: parity.probabilities }, ...parity.layers].sort((a, b) => b.maxAbsDiff - a.maxAbsDiff)[0];
-      throw new ModelVersionError(`model ${id} was not activated: ONNX Runtime and the engine disagree (${worst.name} differs by ${worst.maxAbsDiff})`, 'unavailable');
+      parity = await verifyModel(version.dir, { bundled: version.bundled });
+    } catch (err) {
+      throw new ModelVersionError(`model ${id} was not activated: ${(err as Error).message}`, 'unavailable');
     }
     const current = await this.active();
     const previousId = current.id === id ? (await this.readPointer().catch(() => null))?.previousId ?? null : current.id;
@@ -225,11 +232,20 @@ export class ModelVersions {
     await rm(doomed, { recursive: true, force: true });
   }
 
-  private fallback(versions: readonly ModelVersion[]): ActiveModel {
+  /** The bundled default; with `verify`, the first bundled model that verifies, the default first. */
+  private async fallback(versions: readonly ModelVersion[], verify: boolean): Promise<ActiveModel> {
     const bundled = versions.filter((v) => v.bundled);
-    const pick = bundled.find((v) => v.id === (this.options.defaultId ?? 'modern')) ?? bundled[0];
-    if (!pick) throw new ModelVersionError(`no bundled model in ${this.options.bundledDir}`, 'unavailable');
-    return { id: pick.id, dir: pick.dir, notice: null };
+    const defaultId = this.options.defaultId ?? 'modern';
+    const order = [...bundled.filter((v) => v.id === defaultId), ...bundled.filter((v) => v.id !== defaultId)];
+    if (order.length === 0) throw new ModelVersionError(`no bundled model in ${this.options.bundledDir}`, 'unavailable');
+    if (!verify) return { id: order[0].id, dir: order[0].dir, notice: null };
+    const problems: string[] = [];
+    for (const v of order) {
+      const why = await this.problemOf(v);
+      if (why === null) return { id: v.id, dir: v.dir, notice: problems.length > 0 ? `The bundled ${problems.join('; the bundled ')}.` : null };
+      problems.push(`model ${v.id} cannot be loaded either (${why})`);
+    }
+    return { id: order[0].id, dir: order[0].dir, notice: `Every bundled model is damaged (${problems.join('; ')}); reinstall the app.` };
   }
 
   private async freeId(base: string): Promise<string> {
@@ -253,24 +269,3 @@ function stamp(d: Date): string {
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
 
-/** Digits drawn as vector strokes (a 0, a 1, a 7 with a bar, a 4, a 3) plus a blank and a noise image. */
-const CHECK_INKS: Ink[] = [
-  { strokes: [Array.from({ length: 25 }, (_, i) => [50 + 30 * Math.sin((i / 24) * 2 * Math.PI), 50 - 45 * Math.cos((i / 24) * 2 * Math.PI)] as const)] },
-  { strokes: [[[50, 5], [52, 50], [53, 95]]] },
-  { strokes: [[[10, 10], [80, 10], [40, 95]], [[25, 50], [70, 50]]] },
-  { strokes: [[[60, 5], [15, 65], [85, 65]], [[62, 30], [62, 95]]] },
-  { strokes: [[[15, 15], [60, 5], [70, 30], [35, 48], [75, 65], [60, 92], [15, 88]]] },
-];
-
-/** The check batch for activation, encoded for the network's input (28x28 modern or 32x32 classic). */
-export function parityInputs(spec: NetworkSpec): { input: Float32Array; batch: number } {
-  const arch = spec.arch === 'classic' ? 'classic' : 'modern';
-  const images = CHECK_INKS.map((ink) => preprocessInk(ink).image28);
-  images.push(new Float32Array(784));
-  let s = 12345;
-  images.push(Float32Array.from({ length: 784 }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32)));
-  const size = spec.input.channels * spec.input.height * spec.input.width;
-  const input = new Float32Array(images.length * size);
-  images.forEach((img, k) => input.set(toModelInput(img, arch), k * size));
-  return { input, batch: images.length };
-}

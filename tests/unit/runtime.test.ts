@@ -29,9 +29,16 @@ afterAll(async () => {
 });
 
 /** A copy of the modern folder to break. */
+/**
+ * A copy of the modern folder without the digests of its files, as a folder written before they were
+ * recorded: each damage below then reaches the check that must catch it (the digest check has its own test).
+ */
 async function copyOfModern(name: string): Promise<string> {
   const dir = join(root, name);
   await cp(modern, dir, { recursive: true });
+  const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8'));
+  delete meta.integrity;
+  await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
   return dir;
 }
 
@@ -57,7 +64,7 @@ describe('ModelRuntime', () => {
       expect(rt.info.layers.map((l) => l.params)).toEqual([156, 0, 2416, 0, 48120, 10164, 850]);
       expect(rt.info.totalParams).toBe(61706);
       expect(rt.info.layers[0].macs).toBe(6 * 28 * 28 * 25);
-      expect(rt.info.card).toEqual(card);
+      expect(rt.info.card).toEqual({ ...card, integrity: expect.objectContaining({ algorithm: 'sha256' }) });
     } finally {
       await rt.release();
     }
@@ -67,7 +74,7 @@ describe('ModelRuntime', () => {
     const rt = await ModelRuntime.load(classic);
     expect(rt.info.totalParams).toBe(60000);
     expect(rt.info.inputShape).toEqual([1, 32, 32]);
-    expect(rt.info.card).toEqual({ arch: 'classic' });
+    expect(rt.info.card).toEqual({ arch: 'classic', integrity: expect.objectContaining({ algorithm: 'sha256' }) });
     await rt.release();
   });
 
@@ -169,6 +176,17 @@ describe('broken model folders', () => {
     expect(err.message).toMatch(/\[N, 1, 32, 32\].*\[N, 1, 28, 28\]/);
   });
 
+  it('a model.onnx changed after the folder was written no longer matches its recorded digest', async () => {
+    const dir = join(root, 'sealed-then-changed');
+    await cp(modern, dir, { recursive: true });
+    const onnx = await readFile(join(dir, 'model.onnx'));
+    onnx[onnx.length >> 1] ^= 1;
+    await writeFile(join(dir, 'model.onnx'), onnx);
+    const err = await loadError(dir);
+    expect(err.file).toBe('model.onnx');
+    expect(err.message).toMatch(/does not match the SHA-256 recorded in meta\.json/);
+  });
+
   it('a folder that does not exist says so', async () => {
     const err = await loadError(join(root, 'no-such-model'));
     expect(err.message).toMatch(/model folder does not exist/);
@@ -185,7 +203,7 @@ describe('model folders on disk', () => {
     expect((await readdir(dir)).sort()).toEqual(['meta.json', 'model.onnx', 'weights.json']);
     const back = await readModelFolder(dir);
     expect(back.spec).toEqual(CLASSIC_LENET5);
-    expect(back.meta).toEqual({ arch: 'classic', epochs: 4 });
+    expect(back.meta).toEqual({ arch: 'classic', epochs: 4, integrity: expect.objectContaining({ algorithm: 'sha256' }) });
     expect([...back.weights.keys()]).toEqual([...weights.keys()]);
     for (const [name, t] of weights) expect(back.weights.get(name)!.data, name).toEqual(t.data);
     const exported = exportOnnx(CLASSIC_LENET5, weights, { metadata: { arch: 'classic' } });

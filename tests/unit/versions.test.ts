@@ -79,12 +79,17 @@ describe('model versions', () => {
     // weights.json replaced by other weights: the graph (exported from the first ones) no longer matches
     const mismatch = await v.savePersonal({ ...randomModel(MODERN_LENET5, 4), parent: 'modern', card: {}, id: 'mismatch' });
     await writeFile(join(mismatch.dir, 'weights.json'), JSON.stringify(weightsToFile(MODERN_LENET5, buildNetwork(MODERN_LENET5, { seed: 5 }).getWeights())));
+    await expect(v.activate('mismatch')).rejects.toThrow(/weights\.json: the file does not match the SHA-256 recorded in meta\.json/);
+    // a folder written before digests were recorded: the parity check still catches it
+    const meta = JSON.parse(await readFile(join(mismatch.dir, 'meta.json'), 'utf8'));
+    delete meta.integrity;
+    await writeFile(join(mismatch.dir, 'meta.json'), JSON.stringify(meta));
     await expect(v.activate('mismatch')).rejects.toThrow(/ONNX Runtime and the engine disagree/);
 
     const cut = await v.savePersonal({ ...randomModel(MODERN_LENET5, 6), parent: 'modern', card: {}, id: 'cut' });
     const onnx = await readFile(join(cut.dir, 'model.onnx'));
     await writeFile(join(cut.dir, 'model.onnx'), onnx.subarray(0, onnx.length / 3));
-    await expect(v.activate('cut')).rejects.toThrow(/cut cannot be loaded/);
+    await expect(v.activate('cut')).rejects.toThrow(/cut was not activated: .*model\.onnx/);
 
     expect(await readFile(v.pointerPath, 'utf8')).toBe(before);
     expect((await v.active()).id).toBe(good.id);
