@@ -1,3 +1,4 @@
+import './DrawingCanvas.css';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { Layer, Path, Stage } from 'react-konva';
 import { useTranslation } from 'react-i18next';

@@ -1,3 +1,4 @@
+import './LiveChart.css';
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';

@@ -1,3 +1,4 @@
+import './TrainingPanel.css';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from '../app/SidePanel.tsx';
