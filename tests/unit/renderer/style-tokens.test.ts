@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { palette } from '../../../renderer/ui/palette.ts';
 
 /**
- * The design tokens (renderer/ui/tokens.css) are the only place a colour or a font size is written:
+ * The design tokens (renderer/ui/tokens.css) are the only place a colour, a font size or a spacing is written:
  * every other sheet names tokens, every token it names exists, and the colours TypeScript paints with
  * (renderer/ui/palette.ts) are the tokens' own.
  */
@@ -79,6 +79,9 @@ function problemsOf(decl: Declaration): string[] {
   if (decl.property === 'font' && decl.value !== 'inherit' && (!/var\(--font-size-[-\w]+\)/.test(decl.value) || /\d/.test(bare) || FONT_SIZE_KEYWORD.test(bare))) {
     problems.push(`raw font size in "font: ${decl.value}": use a --font-size-* token`);
   }
+  if (/^(?:gap|row-gap|column-gap|padding|margin)(?:-|$)/.test(decl.property) && /\d*\.?\d+(?:px|rem|em)\b/.test(bare)) {
+    problems.push(`raw spacing in "${decl.property}: ${decl.value}": use a --space-* token`);
+  }
   return problems;
 }
 
@@ -99,13 +102,13 @@ describe('design tokens', () => {
     expect(definedTokens().size).toBeGreaterThan(50);
   });
 
-  it('the checks catch raw colours and font sizes', () => {
-    const sample = `.a {\n  color: #fff;\n  background: rgba(0, 0, 0, 0.1);\n  border: 1px solid red;\n  font-size: 13px;\n  font: 12px var(--font-mono);\n}\n.b:hover {\n  color: var(--color-text);\n  background: transparent;\n  font-size: var(--font-size-sm);\n  font: var(--font-size-sm) var(--font-mono);\n  border-color: currentColor;\n}`;
+  it('the checks catch raw colours, font sizes and spacings', () => {
+    const sample = `.a {\n  color: #fff;\n  background: rgba(0, 0, 0, 0.1);\n  border: 1px solid red;\n  font-size: 13px;\n  font: 12px var(--font-mono);\n  padding: 0 8px;\n}\n.b:hover {\n  color: var(--color-text);\n  background: transparent;\n  font-size: var(--font-size-sm);\n  font: var(--font-size-sm) var(--font-mono);\n  border-color: currentColor;\n  margin: 0 auto calc(-1 * var(--space-4));\n}`;
     const found = declarations(sample).flatMap((decl) => problemsOf(decl).map(() => decl.line));
-    expect(found).toEqual([2, 3, 4, 5, 6]);
+    expect(found).toEqual([2, 3, 4, 5, 6, 7]);
   });
 
-  it('no sheet but the tokens writes a colour or a font size', () => {
+  it('no sheet but the tokens writes a colour, a font size or a spacing', () => {
     const problems = SHEETS.filter((file) => file !== TOKENS).flatMap((file) =>
       declarations(readFileSync(file, 'utf8')).flatMap((decl) => problemsOf(decl).map((problem) => `${where(file, decl.line)}: ${problem}`)),
     );
