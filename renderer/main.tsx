@@ -1,9 +1,11 @@
+import './ui/tokens.css';
+import './ui/base.css';
+import './ui/controls.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { initI18n } from './i18n/index.ts';
 import { useStudio } from './state/store.ts';
-import './styles.css';
 
 initI18n(useStudio.getState().language);
 

@@ -1,3 +1,5 @@
+import '../ui/dialog.css';
+import './AboutDialog.css';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { actions, useStudio } from '../state/store.ts';

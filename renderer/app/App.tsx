@@ -1,3 +1,4 @@
+import './App.css';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DrawingCanvas } from '../drawing/DrawingCanvas.tsx';

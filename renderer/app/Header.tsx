@@ -1,3 +1,4 @@
+import './Header.css';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitcher } from '../model/LanguageSwitcher.tsx';
 import { ModelSwitcher } from '../model/ModelSwitcher.tsx';

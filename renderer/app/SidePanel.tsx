@@ -1,3 +1,4 @@
+import './SidePanel.css';
 import type { HTMLAttributes, ReactNode } from 'react';
 import { panelId, tabId } from './SideTabs.tsx';
 import type { SideView } from '../state/personalState.ts';

@@ -1,3 +1,4 @@
+import './ToastRegion.css';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { personalActions } from '../state/personalActions.ts';

@@ -1,3 +1,4 @@
+import './DrawingCanvas.css';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { Layer, Path, Stage } from 'react-konva';
 import { useTranslation } from 'react-i18next';
@@ -7,9 +8,10 @@ import { INK_FIELD_SIZE } from './coords.ts';
 import type { Stroke } from './ink.ts';
 import { attachPointerInput } from './pointerInput.ts';
 import { strokeOutlinePath } from './strokeOutline.ts';
+import { palette } from '../ui/palette.ts';
 import { useElementWidth } from '../ui/useElementWidth.ts';
 
-const INK_COLOUR = '#1b2230';
+const INK_COLOUR = palette.text;
 
 const StrokeShape = memo(function StrokeShape({ stroke, complete }: { stroke: Stroke; complete: boolean }) {
   const data = useMemo(() => strokeOutlinePath(stroke, complete), [stroke, complete]);

@@ -1,3 +1,4 @@
+import './DrawingToolbar.css';
 import { useTranslation } from 'react-i18next';
 import { actions, useStudio } from '../state/store.ts';
 import { ClearIcon, EraserIcon, PenIcon, RedoIcon, UndoIcon } from '../ui/icons.tsx';

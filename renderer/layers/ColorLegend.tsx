@@ -1,3 +1,4 @@
+import './ColorLegend.css';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { cssGradient, type ScaleKind } from './colorScale.ts';

@@ -1,3 +1,4 @@
+import './ConnectionTable.css';
 import { useTranslation } from 'react-i18next';
 
 /**

@@ -1,3 +1,4 @@
+import './F6Bitmaps.css';
 import { useTranslation } from 'react-i18next';
 import type { ModelInfo } from '../transport/index.ts';
 import { actions } from '../state/store.ts';

@@ -1,3 +1,4 @@
+import './FeatureMapGrid.css';
 import { useTranslation } from 'react-i18next';
 import { actions } from '../state/store.ts';
 import type { ScaleKind } from './colorScale.ts';

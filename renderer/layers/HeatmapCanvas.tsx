@@ -1,3 +1,4 @@
+import './HeatmapCanvas.css';
 import { useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { paintPixels, type ScaleKind } from './colorScale.ts';
 

@@ -1,3 +1,4 @@
+import './LayerSection.css';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import type { LayerActivation, LayerInfo, ModelInfo } from '../transport/index.ts';

@@ -1,3 +1,5 @@
+import '../ui/dialog.css';
+import './MapDetailDialog.css';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';

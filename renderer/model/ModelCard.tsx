@@ -1,3 +1,4 @@
+import './ModelCard.css';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { useStudio } from '../state/store.ts';

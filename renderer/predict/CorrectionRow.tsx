@@ -1,3 +1,4 @@
+import './CorrectionRow.css';
 import { useTranslation } from 'react-i18next';
 import { saveCorrection } from '../app/personalSession.ts';
 import { useStudio } from '../state/store.ts';

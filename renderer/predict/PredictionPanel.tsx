@@ -1,3 +1,4 @@
+import './PredictionPanel.css';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { useStudio } from '../state/store.ts';

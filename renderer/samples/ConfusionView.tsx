@@ -1,3 +1,4 @@
+import './ConfusionView.css';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { personalActions } from '../state/personalActions.ts';

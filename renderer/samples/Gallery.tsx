@@ -1,3 +1,4 @@
+import './Gallery.css';
 import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { deleteSamples, relabelSamples } from '../app/personalSession.ts';

@@ -1,3 +1,4 @@
+import './SamplesPanel.css';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from '../app/SidePanel.tsx';

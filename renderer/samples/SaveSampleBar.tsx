@@ -1,3 +1,4 @@
+import './SaveSampleBar.css';
 import { useTranslation } from 'react-i18next';
 import { saveSample } from '../app/personalSession.ts';
 import { useStudio } from '../state/store.ts';

@@ -1,3 +1,4 @@
+import './Thumbnail.css';
 import { memo, useEffect, useRef } from 'react';
 import type { Thumbnail as ThumbnailImage } from '../transport/index.ts';
 

@@ -1,3 +1,4 @@
+import './GrayImage.css';
 import { useEffect, useRef } from 'react';
 import type { Image } from '../transport/index.ts';
 import type { PixelRect } from '../layers/receptiveField.ts';

@@ -1,3 +1,4 @@
+import './NetworkInputPanel.css';
 import { useTranslation } from 'react-i18next';
 import { actions, useStudio, type HoveredUnit } from '../state/store.ts';
 import type { ModelInfo } from '../transport/index.ts';

@@ -1,3 +1,4 @@
+import './PreprocessSteps.css';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PreprocessSteps as Steps } from '../transport/index.ts';

@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import './LiveChart.css';
+import { palette } from '../ui/palette.ts';
 import { useElementWidth } from '../ui/useElementWidth.ts';
 
 export interface ChartSeries {
@@ -50,8 +52,8 @@ export function LiveChart({ title, series, data, xMax, yRange, formatY, xLabel, 
         y: yRange ? { range: () => [yRange[0], yRange[1]] } : { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] },
       },
       axes: [
-        { stroke: '#5d6779', grid: { stroke: '#eef1f5', width: 1 }, ticks: { stroke: '#e1e5ec', width: 1 }, size: 28, font: '11px system-ui, sans-serif', label: xLabel, labelSize: 14, labelFont: '11px system-ui, sans-serif', incrs: [1, 2, 5, 10, 20, 50] },
-        { stroke: '#5d6779', grid: { stroke: '#eef1f5', width: 1 }, ticks: { stroke: '#e1e5ec', width: 1 }, size: 44, font: '11px system-ui, sans-serif', values: (_u, ticks) => ticks.map((v) => formatRef.current(v)) },
+        { stroke: palette.textMuted, grid: { stroke: palette.fill, width: 1 }, ticks: { stroke: palette.border, width: 1 }, size: 28, font: '11px system-ui, sans-serif', label: xLabel, labelSize: 14, labelFont: '11px system-ui, sans-serif', incrs: [1, 2, 5, 10, 20, 50] },
+        { stroke: palette.textMuted, grid: { stroke: palette.fill, width: 1 }, ticks: { stroke: palette.border, width: 1 }, size: 44, font: '11px system-ui, sans-serif', values: (_u, ticks) => ticks.map((v) => formatRef.current(v)) },
       ],
       series: [
         {},

@@ -1,3 +1,4 @@
+import './TrainingPanel.css';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from '../app/SidePanel.tsx';
@@ -8,13 +9,14 @@ import type { CurvePoint } from '../state/personalState.ts';
 import { useStudio } from '../state/store.ts';
 import type { LayerChoice } from '../transport/index.ts';
 import { PlayIcon, StopIcon } from '../ui/icons.tsx';
+import { palette } from '../ui/palette.ts';
 import { SegmentedControl } from '../ui/SegmentedControl.tsx';
 import { LiveChart, type ChartSeries } from './LiveChart.tsx';
 import { ResultCard } from './ResultCard.tsx';
 import { modelName } from '../model/modelName.ts';
 
-const TRAIN_COLOUR = '#2456c7';
-const HELD_OUT_COLOUR = '#e0531f';
+const TRAIN_COLOUR = palette.accent;
+const HELD_OUT_COLOUR = palette.highlight;
 const ACCURACY_RANGE = [0, 1] as const;
 
 /** Seconds in words of the interface language. */

@@ -1,3 +1,4 @@
+import './SegmentedControl.css';
 import { useRef, type KeyboardEvent } from 'react';
 
 export interface SegmentOption<T extends string> {

@@ -1,3 +1,4 @@
+import './Tooltip.css';
 import { useId, type ReactNode } from 'react';
 
 /**

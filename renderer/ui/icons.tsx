@@ -1,4 +1,6 @@
 /** Small stroke icons drawn inline (the app loads nothing from outside). Decorative: labels carry meaning. */
+import { palette } from './palette.ts';
+
 type IconProps = { readonly size?: number };
 
 function Icon({ size = 18, children }: IconProps & { children: React.ReactNode }) {
@@ -94,9 +96,9 @@ export const CheckIcon = (p: IconProps) => (
 
 export const LogoMark = ({ size = 28 }: IconProps) => (
   <svg width={size} height={size} viewBox="0 0 32 32" aria-hidden="true" focusable="false">
-    <rect x="1" y="1" width="30" height="30" rx="8" fill="#2456c7" />
+    <rect x="1" y="1" width="30" height="30" rx="8" fill={palette.accent} />
     {[0, 1, 2].map((r) =>
-      [0, 1, 2].map((c) => <rect key={`${r}${c}`} x={7 + c * 6.5} y={7 + r * 6.5} width="5" height="5" rx="1.2" fill={(r + c) % 2 === 0 ? '#ffffff' : '#9fbaf5'} />),
+      [0, 1, 2].map((c) => <rect key={`${r}${c}`} x={7 + c * 6.5} y={7 + r * 6.5} width="5" height="5" rx="1.2" fill={(r + c) % 2 === 0 ? palette.surface : palette.accentLight} />),
     )}
   </svg>
 );

@@ -1,3 +1,4 @@
+import './VersionsPanel.css';
 import { useTranslation } from 'react-i18next';
 import { activateModel } from '../app/session.ts';
 import { SidePanel } from '../app/SidePanel.tsx';
