@@ -71,9 +71,11 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
     samples: () => store.list(),
     replay: data.replay,
     emit: (event) => void onTrainingEvent(event),
+    // the images the gallery already made: a fine-tune start renders only the inks not seen yet
+    image28: (sample) => image28(sample),
   });
 
-  function image28(sample: Sample): Float32Array {
+  function image28(sample: Pick<Sample, 'id' | 'ink'>): Float32Array {
     let img = images.get(sample.id);
     if (!img) {
       img = host.pipeline.prepare(sample.ink).image28;

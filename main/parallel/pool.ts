@@ -8,6 +8,11 @@ import type { NetworkSpec } from '../engine/spec.ts';
 import { ShardComputer } from '../engine/train/shard.ts';
 import { CTRL_COUNT, CTRL_DONE, CTRL_EPOCH, CTRL_SIZE, CTRL_STEP, CTRL_STOP, shardRange, type WorkerSetup } from '../engine/train/shared.ts';
 
+/** Atomics.waitAsync (ES2024; in Node since 16), which the ES2023 lib the project compiles against lacks. */
+type AtomicsWaitAsync = typeof Atomics & {
+  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+};
+
 /**
  * Data-parallel gradients: the batch is split into `workers` shards; the calling thread computes the
  * first, worker threads the others, all reading one set of parameters in shared memory and writing
@@ -23,6 +28,11 @@ export class GradientPool {
   private readonly grads: Float32Array;
   private readonly local: ShardComputer;
   private closed = false;
+  /** Set once a worker dies outside close(): the pool is unusable from then on. */
+  private failure: Error | null = null;
+  /** Rejects the batch that is waiting for the workers, if one is. */
+  private rejectPending: ((err: Error) => void) | null = null;
+  private readonly exited = new Set<Worker>();
 
   private constructor(
     spec: NetworkSpec,
@@ -81,12 +91,41 @@ export class GradientPool {
       await pool.close();
       throw err;
     }
-    for (const w of pool.threads) w.removeAllListeners('exit');
+    for (const [i, w] of pool.threads.entries()) {
+      w.removeAllListeners('exit');
+      w.removeAllListeners('error');
+      pool.watch(w, i + 1);
+    }
     return pool;
   }
 
-  /** Mean gradient of samples indices[0..n) into network.gradData; returns summed loss and correct count. */
-  computeBatch(indices: Int32Array, n: number, epoch: number): { lossSum: number; correct: number } {
+  /** A worker that fails or exits while the pool is open fails the pending batch and every later one. */
+  private watch(w: Worker, shard: number): void {
+    w.on('error', (err: unknown) => {
+      this.fail(new Error(`gradient worker ${shard} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+    });
+    w.on('exit', (code) => {
+      this.exited.add(w);
+      if (!this.closed) this.fail(new Error(`gradient worker ${shard} exited with code ${code} while training`));
+    });
+  }
+
+  private fail(err: Error): void {
+    if (this.failure || this.closed) return;
+    this.failure = err;
+    const reject = this.rejectPending;
+    this.rejectPending = null;
+    reject?.(err);
+    // wake the wait on the done counter, which no worker will bump any more
+    Atomics.notify(this.ctrl, CTRL_DONE);
+  }
+
+  /**
+   * Mean gradient of samples indices[0..n) into network.gradData; resolves to the summed loss and correct
+   * count. Rejects, naming the worker, if a gradient worker dies; the pool is unusable after that.
+   */
+  async computeBatch(indices: Int32Array, n: number, epoch: number): Promise<{ lossSum: number; correct: number }> {
+    if (this.failure) throw this.failure;
     if (this.closed) throw new Error('gradient pool: used after close');
     if (n > this.maxBatch) throw new Error(`gradient pool: batch of ${n} exceeds the maximum of ${this.maxBatch}`);
     this.indices.set(indices.subarray(0, n));
@@ -98,11 +137,7 @@ export class GradientPool {
     const [from, to] = shardRange(n, 0, this.workers);
     const mine = this.local.compute(this.indices, from, to, epoch, 1 / n);
     let lossSum = mine.lossSum, correct = mine.correct;
-    for (;;) {
-      const done = Atomics.load(this.ctrl, CTRL_DONE);
-      if (done >= this.workers - 1) break;
-      Atomics.wait(this.ctrl, CTRL_DONE, done, 5000);
-    }
+    await this.workersDone();
     const P = this.network.paramData.length;
     for (let s = 1; s < this.workers; s++) {
       const off = s * P;
@@ -113,13 +148,36 @@ export class GradientPool {
     return { lossSum, correct };
   }
 
+  /** Waits (without blocking the thread, so a worker's death is heard) until every worker finished the batch. */
+  private workersDone(): Promise<void> {
+    if (Atomics.load(this.ctrl, CTRL_DONE) >= this.workers - 1 && !this.failure) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const settle = (err: Error | null) => {
+        this.rejectPending = null;
+        if (err) reject(err);
+        else resolve();
+      };
+      this.rejectPending = settle;
+      const check = () => {
+        if (this.rejectPending !== settle) return; // already settled
+        if (this.failure) return settle(this.failure);
+        const done = Atomics.load(this.ctrl, CTRL_DONE);
+        if (done >= this.workers - 1) return settle(null);
+        const wait = (Atomics as AtomicsWaitAsync).waitAsync(this.ctrl, CTRL_DONE, done);
+        if (wait.async) void wait.value.then(check);
+        else check();
+      };
+      check();
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     Atomics.store(this.ctrl, CTRL_STOP, 1);
     Atomics.add(this.ctrl, CTRL_STEP, 1);
     Atomics.notify(this.ctrl, CTRL_STEP);
-    await Promise.all(this.threads.map((w) => new Promise<void>((resolve) => {
+    await Promise.all(this.threads.filter((w) => !this.exited.has(w)).map((w) => new Promise<void>((resolve) => {
       const t = setTimeout(() => { void w.terminate().then(() => resolve()); }, 2000);
       w.once('exit', () => { clearTimeout(t); resolve(); });
     })));

@@ -103,7 +103,7 @@ export async function train(spec: NetworkSpec, initial: Weights | null, trainSet
       for (let step = 0; step < stepsPerEpoch; step++, globalStep++) {
         const from = step * batch;
         const n = Math.min(batch, trainSet.count - from);
-        const r = pool.computeBatch(order.subarray(from, from + n), n, epoch);
+        const r = await pool.computeBatch(order.subarray(from, from + n), n, epoch);
         lr = learningRate(config.lr, globalStep, totalSteps, stepsPerEpoch);
         optimizer.step(net.paramData, net.gradData, lr);
         lossSum += r.lossSum;

@@ -31,9 +31,20 @@ function rank(id: string, seed: number): string {
   return createHash('sha256').update(`${seed}:${id}`).digest('hex');
 }
 
-/** The samples through the app's ink pipeline, as 28x28 byte images (the same path as training from ink files). */
-export function renderSamples(samples: readonly LabelledSample[]): ImageDataset {
-  return renderInks(samples.map((s) => ({ ink: s.ink, label: s.label, writer: '', institution: '', source: s.id })));
+/**
+ * The samples through the app's ink pipeline, as 28x28 byte images (the same path as training from ink
+ * files). `image28`, when given, supplies each sample's 28x28 image instead (the core's cache of the
+ * images it already made), so no ink is rendered again.
+ */
+export function renderSamples(samples: readonly LabelledSample[], image28?: (sample: LabelledSample) => Float32Array): ImageDataset {
+  if (!image28) return renderInks(samples.map((s) => ({ ink: s.ink, label: s.label, writer: '', institution: '', source: s.id })));
+  const images = new Uint8Array(samples.length * 784);
+  samples.forEach((s, k) => {
+    const img = image28(s);
+    if (img.length !== 784) throw new Error(`sample ${s.id}: a 28x28 image has 784 values, got ${img.length}`);
+    for (let j = 0; j < 784; j++) images[k * 784 + j] = Math.round(Math.min(1, Math.max(0, img[j])) * 255);
+  });
+  return { count: samples.length, width: 28, height: 28, images, labels: Uint8Array.from(samples, (s) => s.label) };
 }
 
 export function countsPerDigit(labels: ArrayLike<number>): number[] {

@@ -42,6 +42,11 @@ export interface TrainingServiceOptions {
   /** native-models/replay-mnist.bin, or the set already loaded. */
   readonly replay: string | ReplaySet;
   readonly emit?: (event: TrainingEvent) => void;
+  /**
+   * The 28x28 image (values 0..1) of a sample's ink, from the core's cache: a fine-tune start then renders
+   * no ink on the serving thread. Default: each sample is rendered through the ink pipeline.
+   */
+  readonly image28?: (sample: LabelledSample) => Float32Array;
 }
 
 /**
@@ -104,7 +109,7 @@ export class TrainingService {
     if (train.length === 0) throw new TrainingError('every sample would be held out: lower the held-out fraction or collect more samples');
     const input: FineTuneInput = {
       spec: folder.spec, weights: folder.weights, baseModelId: baseId,
-      train: renderSamples(train), heldOut: heldOut.length > 0 ? renderSamples(heldOut) : null,
+      train: renderSamples(train, this.options.image28), heldOut: heldOut.length > 0 ? renderSamples(heldOut, this.options.image28) : null,
       replay: replay.train, mnistTest: replay.test, options, knownMnistBefore: this.knownMnistAccuracy(base, subsetName),
       sources: { replay: `${REPLAY_FILE}: ${replay.train.count} MNIST training digits`, mnistTest: subsetName },
     };

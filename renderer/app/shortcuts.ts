@@ -16,6 +16,8 @@ function cycleModel(): void {
 /** The app's keyboard shortcuts (listed in the About dialog). Returns the function that removes them. */
 export function attachShortcuts(target: Window): () => void {
   const onKeyDown = (e: KeyboardEvent) => {
+    // A key that a focused control already handled (a thumbnail's Delete, the drawing field's digits) is not handled again.
+    if (e.defaultPrevented) return;
     if (typingIn(e.target) || document.querySelector('dialog[open]')) return;
     const ctrl = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();

@@ -20,9 +20,9 @@ export async function openEngineTrainer(data: BenchData, workers: number): Promi
   return {
     params: net.trainableParams,
     samplesPerStep: BATCH,
-    step() {
+    async step() {
       const from = batchStart(k++, data.train.count);
-      pool.computeBatch(order.subarray(from, from + BATCH), BATCH, 0);
+      await pool.computeBatch(order.subarray(from, from + BATCH), BATCH, 0);
       optimizer.step(net.paramData, net.gradData, 1e-3);
     },
     close: () => pool.close(),

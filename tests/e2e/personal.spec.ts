@@ -228,3 +228,34 @@ test('export the samples through the page and import the file back: duplicates a
   await expect(report).toContainText('already in the store');
   await expect(page.getByTestId('samples')).toHaveAttribute('data-total', String(total));
 });
+
+test('Delete on a focused thumbnail deletes that sample and leaves the drawing alone', async ({ page }) => {
+  await open(page);
+  const field = page.getByTestId('drawing-field');
+  // a sample of our own to delete, saved with a digit key, then a drawing in progress
+  const [saved, drawing] = [TO_SAVE[0], TO_SAVE[1]];
+  await drawInk(page, saved);
+  await expect(field).toBeFocused();
+  await page.keyboard.press(String(saved.label));
+  await expect(field).toHaveAttribute('data-strokes', '0');
+  await drawInk(page, drawing);
+  await expect(field).toHaveAttribute('data-strokes', String(drawing.strokes.length));
+
+  await page.getByTestId('tab-samples').click();
+  const samples = page.getByTestId('samples');
+  const total = Number(await samples.getAttribute('data-total'));
+  expect(total).toBeGreaterThan(0);
+  const thumb = page.getByTestId('sample-thumb').last();
+  const id = (await thumb.getAttribute('data-id'))!;
+  await thumb.focus();
+  await expect(thumb).toBeFocused();
+  await page.keyboard.press('Delete');
+
+  // the thumbnail's own handler deleted the sample ...
+  await expect(page.locator(`[data-testid=sample-thumb][data-id="${id}"]`)).toHaveCount(0);
+  await expect(samples).toHaveAttribute('data-total', String(total - 1));
+  await expect(page.getByTestId('toast')).toContainText('Deleted 1');
+  // ... and the global Delete shortcut did not also clear the drawing
+  await expect(field).toHaveAttribute('data-strokes', String(drawing.strokes.length));
+  await expect(page.getByTestId('clear')).toBeEnabled();
+});

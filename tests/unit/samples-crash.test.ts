@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../main/engine/rng.ts';
 import { SampleStore } from '../../main/samples/index.ts';
 
 /**
  * Crash safety of the sample store: a child process adds samples in a loop and is killed with SIGKILL
- * at a random moment, fifty times. Every add the child acknowledged (it prints the id once add()
+ * at a random (seeded) moment, fifty times: most kills once it has acknowledged a chosen number of adds
+ * (the kill then lands in the add after), some counted from the spawn (start-up, open's sweep). Every add the child acknowledged (it prints the id once add()
  * resolved) must be intact, nothing may need setting aside, and at most the one add in flight at the
  * kill may be there unacknowledged.
  */
@@ -47,19 +49,21 @@ afterAll(async () => {
 });
 
 /**
- * Runs one child and kills it `delayMs` after it said the store is open (or, with `fromSpawn`, after it
- * was started, so some kills land in start-up and in open's sweep), returning what it acknowledged.
+ * Runs one child and kills it once it has acknowledged `afterAcks` adds, `delayMs` later (or, with
+ * `fromSpawn`, `delayMs` after it was started, so some kills land in start-up and in open's sweep),
+ * returning what it acknowledged.
  */
-function runAndKill(root: string, first: number, delayMs: number, fromSpawn: boolean): Promise<{ acked: { id: string; n: number }[]; opened: boolean; stderr: string }> {
+function runAndKill(root: string, first: number, kill: { afterAcks: number; delayMs: number; fromSpawn: boolean }): Promise<{ acked: { id: string; n: number }[]; opened: boolean; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [childScript, root, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', stderr = '';
     let timer: NodeJS.Timeout | undefined;
-    const arm = () => (timer ??= setTimeout(() => child.kill('SIGKILL'), delayMs));
-    if (fromSpawn) arm();
+    const arm = () => (timer ??= setTimeout(() => child.kill('SIGKILL'), kill.delayMs));
+    if (kill.fromSpawn) arm();
     child.stdout.on('data', (d) => {
       out += d;
-      if (out.startsWith('open\n')) arm();
+      // 'open' plus the acknowledgements, each a whole line
+      if (out.startsWith('open\n') && out.split('\n').length - 2 >= kill.afterAcks) arm();
     });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', fail);
@@ -81,12 +85,16 @@ describe('sample store under SIGKILL', () => {
   it(`keeps every acknowledged sample intact across ${KILLS} kills at random moments`, async () => {
     const root = join(work, 'store');
     const acked = new Map<string, number>();
-    let next = 0, killedBeforeOpen = 0, swept = 0, unacknowledgedKept = 0;
-    const t0 = Date.now();
+    let next = 0, killedBeforeOpen = 0, swept = 0, unacknowledgedKept = 0, promised = 0;
+    const rng = new Rng(20_240_601);
     for (let k = 0; k < KILLS; k++) {
-      // one kill in five counts from the spawn (landing in start-up or in open); the others hit the add loop
+      // one kill in five counts from the spawn (landing in start-up or in open); the others hit the add
+      // loop after a chosen number of acknowledged adds, so that many are promised whatever the machine's speed
       const fromSpawn = k % 5 === 0;
-      const run = await runAndKill(root, next, fromSpawn ? Math.random() * 400 : Math.random() * 150, fromSpawn);
+      const afterAcks = fromSpawn ? 0 : 1 + rng.int(4);
+      const run = await runAndKill(root, next, { afterAcks, delayMs: fromSpawn ? rng.int(400) : rng.int(20), fromSpawn });
+      promised += afterAcks;
+      expect(run.acked.length, `kill ${k}: acknowledged adds`).toBeGreaterThanOrEqual(afterAcks);
       if (!run.opened) killedBeforeOpen++;
       for (const a of run.acked) acked.set(a.id, a.n);
       next = Math.max(next, ...run.acked.map((a) => a.n + 1)) + 1;
@@ -109,8 +117,9 @@ describe('sample store under SIGKILL', () => {
     }
     const items = await readdir(join(root, 'items'));
     expect(items.every((n) => n.endsWith('.json'))).toBe(true);
-    expect(acked.size).toBeGreaterThan(KILLS);
-    console.log(`samples-crash: ${KILLS} kills in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${acked.size} acknowledged samples all intact, `
+    expect(acked.size).toBeGreaterThanOrEqual(promised);
+    expect(promised).toBeGreaterThan(KILLS);
+    console.log(`samples-crash: ${KILLS} kills, ${acked.size} acknowledged samples all intact, `
       + `${unacknowledgedKept} unacknowledged adds landed whole, ${swept} temp files swept, ${killedBeforeOpen} kills before the store was open, 0 files set aside`);
   }, 90_000);
 });

@@ -4,7 +4,6 @@ import WebSocket from 'ws';
 import { CHANNELS, METHOD_NAMES, methodOfChannel } from '../../main/api/channels.ts';
 import { createHandlers, type HandlerTable } from '../../main/api/handlers.ts';
 import { ERROR_CODES, PredictResponseSchema } from '../../main/api/schemas.ts';
-import { METHODS } from '../../main/api/methods.ts';
 import { decodeFrame } from '../../main/api/wire-codec.ts';
 import type { Result } from '../../main/api/contract.ts';
 import { createCore, type Core } from '../../main/core/core.ts';
@@ -82,16 +81,20 @@ function expectRefusal(result: unknown, what: string): void {
   expect(r.error.message.length, what).toBeLessThan(2_000);
 }
 
-/** Whether the contract itself accepts a payload on a channel (the oracle for random payloads). */
-function acceptable(channel: string, payload: unknown): boolean {
-  const method = methodOfChannel(channel);
-  if (method === undefined) return false;
-  if (!['listModels', 'appInfo'].includes(method)) {
-    // valid in form but may still name a model, layer or sample that does not exist (and this core has no
-    // data folder for samples and fine-tuning): the core decides
-    return METHODS[method].request.safeParse(payload === undefined ? {} : payload).success ? (undefined as unknown as boolean) : false;
+/**
+ * Random payloads are not judged by the contract's own schemas (that would make the schemas their own
+ * oracle; the hand-written hostile lists per method in security-hostile.test.ts are the oracle). What is
+ * checked for them: a channel outside the contract is refused, and every answer is either a result or a
+ * well-formed refusal (never a crash, a hang or an unbounded message).
+ */
+function expectAnswer(channel: string, result: unknown, what: string): void {
+  if (methodOfChannel(channel) === undefined) {
+    expectRefusal(result, what);
+    return;
   }
-  return METHODS[method].request.safeParse(payload === undefined ? {} : payload).success;
+  const r = result as Result;
+  if (r.ok) expect(r, what).toHaveProperty('value');
+  else expectRefusal(r, what);
 }
 
 const SEED = 20_240_604;
@@ -128,18 +131,20 @@ describe('fuzzing the IPC path (the dispatch ipcMain.handle runs, with fake send
     let n = 0;
     for (const channel of channels) {
       for (const payload of [...HOSTILE_PAYLOADS, ...cloneOnly]) {
+        // none of these is a request any channel takes (and this core has no data folder): all refused,
+        // except no payload at all for the two requests without fields that this core serves
         const result = await handleIpcCall(table, channel, good, payload);
-        const method = methodOfChannel(channel);
-        const valid = method !== undefined && (() => { try { return METHODS[method].request.safeParse(payload ?? {}).success; } catch { return false; } })();
-        if (!valid) expectRefusal(result, `${channel} ${String(n)}`);
+        const fieldless = [CHANNELS.listModels, CHANNELS.appInfo].includes(channel as never);
+        if (payload === undefined && fieldless) expect(result.ok, channel).toBe(true);
+        // an object without own keys (a Date, a Map) reads as {} there: only a well-formed answer is required
+        else if (fieldless && cloneOnly.includes(payload)) expectAnswer(channel, result, `${channel} ${String(n)}`);
+        else expectRefusal(result, `${channel} ${String(n)}`);
         n++;
       }
     }
     for (const { channel, payload } of randomCalls(2_000)) {
       const result = await handleIpcCall(table, channel, good, payload);
-      const expected = acceptable(channel, payload);
-      if (expected === false) expectRefusal(result, `${channel} ${JSON.stringify(payload)?.slice(0, 200)}`);
-      else if (expected === true) expect(result.ok, `${channel} ${JSON.stringify(payload)}`).toBe(true);
+      expectAnswer(channel, result, `${channel} ${JSON.stringify(payload)?.slice(0, 200)}`);
       n++;
     }
     expect(n).toBeGreaterThan(2_500);
@@ -200,8 +205,7 @@ describe('fuzzing the WebSocket server (for real, on loopback)', () => {
         client.ws.send(JSON.stringify({ id: i, channel, payload }));
         const reply = (await client.next()) as Result & { id: number };
         expect(reply.id).toBe(i);
-        const method = methodOfChannel(channel);
-        if (method === undefined || !METHODS[method].request.safeParse(payload ?? {}).success) expectRefusal(reply, `${channel} ${i}`);
+        expectRefusal(reply, `${channel} ${i}`);
         n++;
       }
     }
@@ -216,9 +220,7 @@ describe('fuzzing the WebSocket server (for real, on loopback)', () => {
       client.ws.send(JSON.stringify({ id: i, channel, payload }));
       const reply = (await client.next()) as Result & { id: number };
       expect(reply.id).toBe(i);
-      const expected = acceptable(channel, JSON.parse(JSON.stringify({ p: payload })).p);
-      if (expected === false) expectRefusal(reply, `${channel} ${JSON.stringify(payload)?.slice(0, 200)}`);
-      else if (expected === true) expect(reply.ok).toBe(true);
+      expectAnswer(channel, reply, `${channel} ${JSON.stringify(payload)?.slice(0, 200)}`);
       n++;
     }
     expect(n).toBeGreaterThan(3_000);

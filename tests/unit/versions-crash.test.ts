@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildNetwork, MODERN_LENET5 } from '../../main/engine/index.ts';
+import { buildNetwork, MODERN_LENET5, Rng } from '../../main/engine/index.ts';
 import { writeModelFolder } from '../../main/model-folder/folder.ts';
 import { ModelVersions } from '../../main/versions/versions.ts';
 
@@ -85,8 +85,9 @@ describe('model activation under SIGKILL', () => {
     await versions.activate(IDS[0]);
     let acknowledged = IDS[0];
     let next = 1, inFlightKills = 0, newOneLanded = 0, completed = 0;
+    const rng = new Rng(20_240_602);
     for (let k = 0; k < KILLS; k++) {
-      const lines = await runAndKill([bundledDir, dataDir, String(next)], Math.random() * 1200);
+      const lines = await runAndKill([bundledDir, dataDir, String(next)], rng.int(1200));
       let inFlight: string | null = null;
       for (const line of lines.slice(1)) {
         const [what, id] = line.split(' ');
