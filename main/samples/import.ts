@@ -206,6 +206,7 @@ class LineReader {
   push(text: string): void {
     let start = 0;
     for (;;) {
+      if (this.pendingLength === 0 && !this.overlong) start = this.skipBlankLines(text, start);
       const nl = text.indexOf('\n', start);
       if (nl < 0) {
         this.hold(text, start, text.length);
@@ -220,6 +221,19 @@ class LineReader {
         this.take(whole);
       }
       start = nl + 1;
+    }
+  }
+
+  /** Runs of empty lines (`\n`, `\r\n`) are counted without cutting a string for each. */
+  private skipBlankLines(text: string, start: number): number {
+    const n = text.length;
+    let i = start;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 10) i += 1;
+      else if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) i += 2;
+      else return i;
+      this.line++;
     }
   }
 
