@@ -17,6 +17,13 @@ export interface ParsedImport {
 }
 
 /**
+ * The worker's heap: a small young generation keeps the garbage of line after line from piling up in
+ * memory; the old generation cap ends the worker (the import fails, the app stays up) if a file still
+ * found a way to make it grow.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 };
+
+/**
  * Inflates and parses an import file in a worker thread (main/samples/import-worker.ts), so the thread
  * that serves the UI only receives the valid records, a batch at a time. Rejects with ImportRefused when
  * the file is refused as a whole (over a budget, not a zip nor text).
@@ -24,7 +31,7 @@ export interface ParsedImport {
 export function parseInWorker(bytes: Uint8Array, source: string, limits: ImportLimits): Promise<ParsedImport> {
   const script = workerScript();
   return new Promise<ParsedImport>((resolve, reject) => {
-    const worker = new Worker(script.url, { workerData: { bytes, source, limits, entry: script.entry } });
+    const worker = new Worker(script.url, { workerData: { bytes, source, limits, entry: script.entry }, resourceLimits: WORKER_LIMITS });
     const candidates: ImportCandidate[] = [];
     let settled = false;
     const finish = (fn: () => void) => {

@@ -55,6 +55,11 @@ export class SkipTally implements ImportTally {
   readonly skipped: ImportSkip[] = [];
   skippedTotal = 0;
   constructor(private readonly max: number) {}
+  /** True once no more skips are kept (they are only counted). */
+  get full(): boolean {
+    return this.skipped.length >= this.max;
+  }
+
   /** `where` is a function so that a record past the kept ones costs no string. */
   skip(where: string | (() => string), reason: string): void {
     this.skippedTotal++;
@@ -65,9 +70,9 @@ export class SkipTally implements ImportTally {
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 /**
  * The zip is fed to the inflater this many compressed bytes at a time. Deflate expands at most about
- * 1,032 to 1, so one step puts out at most ~4 MB, and the budget on actual output is checked after each.
+ * 1,032 to 1, so one step puts out at most ~256 KB, and the budget on actual output is checked after each.
  */
-const ZIP_STEP = 4096;
+const ZIP_STEP = 256;
 /** Plain text is decoded this many bytes at a time. */
 const TEXT_STEP = 1 << 20;
 const MB = 1024 * 1024;
@@ -208,6 +213,16 @@ class LineReader {
     for (;;) {
       if (this.pendingLength === 0 && !this.overlong) start = this.skipBlankLines(text, start);
       const nl = text.indexOf('\n', start);
+      if (nl >= 0 && this.pendingLength === 0 && !this.overlong && this.records.n >= this.limits.maxImportRecords && this.tally.full) {
+        // past the record cap with the report full: a line is only counted, without a string for it
+        this.line++;
+        if (!isBlank(text, start, nl)) {
+          this.records.n++;
+          this.tally.skippedTotal++;
+        }
+        start = nl + 1;
+        continue;
+      }
       if (nl < 0) {
         this.hold(text, start, text.length);
         return;
@@ -305,4 +320,12 @@ class LineReader {
       ...(s.modelId !== undefined ? { modelId: s.modelId } : {}),
     });
   }
+}
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12 && c !== 0xa0 && c !== 0xfeff) return false;
+  }
+  return true;
 }
