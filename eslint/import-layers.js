@@ -17,7 +17,7 @@ export const LAYERS = {
   'main/data': { folders: ['main/engine', 'main/ink'], packages: ['node:*'] },
   'main/model-folder': { folders: ['main/engine', 'main/onnx', 'main/storage'], packages: ['node:*'] },
   'main/runtime': { folders: ['main/engine', 'main/onnx', 'main/data', 'main/model-folder'], packages: ['node:*', 'onnxruntime-node'] },
-  'main/samples': { folders: ['main/ink', 'main/data', 'main/storage'], packages: ['node:*', 'zod', 'fflate', 'pngjs'] },
+  'main/samples': { folders: ['main/ink', 'main/api', 'main/data', 'main/storage'], packages: ['node:*', 'zod', 'fflate', 'pngjs'] },
   'main/versions': { folders: ['main/engine', 'main/ink', 'main/api', 'main/storage', 'main/model-folder', 'main/runtime'], packages: ['node:*', 'zod'] },
   'main/training': { folders: ['main/engine', 'main/ink', 'main/data', 'main/parallel', 'main/model-folder', 'main/versions'], packages: ['node:*', 'zod'] },
   'main/core': {

@@ -23,11 +23,12 @@ export async function buildMain(outDir = 'dist/main'): Promise<void> {
   await build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: `${outDir}/preload.cjs`, external: ['electron'] });
   // Worker threads start from their own files, which the modules that spawn them look for beside the bundle.
   await build({ ...common, entryPoints: ['main/parallel/gradient-worker.ts'], outfile: `${outDir}/gradient-worker.cjs`, packages: 'external' });
+  await build({ ...common, entryPoints: ['main/samples/import-worker.ts'], outfile: `${outDir}/import-worker.cjs`, packages: 'external' });
   // The fine-tune worker awaits at top level, so it is an ES module; its import.meta.url is its own file.
   await build({ ...common, format: 'esm', entryPoints: ['main/training/fine-tune-worker.ts'], outfile: `${outDir}/fine-tune-worker.mjs`, packages: 'external' });
 }
 
 if (resolve(process.argv[1] ?? '') === resolve(import.meta.filename)) {
   await buildMain();
-  console.log('built dist/main: main.cjs, preload.cjs, gradient-worker.cjs, fine-tune-worker.mjs');
+  console.log('built dist/main: main.cjs, preload.cjs, gradient-worker.cjs, import-worker.cjs, fine-tune-worker.mjs');
 }

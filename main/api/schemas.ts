@@ -1,7 +1,7 @@
 import './zod-setup.ts';
 import { z } from 'zod';
 import { inkSchema } from '../ink/parse.ts';
-import { MAX_INK_COORDINATE, MAX_INK_POINTS, MAX_INK_STROKES } from '../ink/types.ts';
+import { MAX_INK_COORDINATE, MAX_INK_POINTS, MAX_INK_STROKES, MAX_STORED_INK_POINTS } from '../ink/types.ts';
 import { LAYER_ROLES, WEIGHT_LAYOUTS } from '../engine/arithmetic.ts';
 import { LAYER_KINDS } from '../engine/spec.ts';
 
@@ -23,8 +23,20 @@ export const LIMITS = {
   maxImportBytes: 8 * 1024 * 1024,
   /** Samples deleted in one call (a whole digit of a large collection). */
   maxDeleteIds: 10_000,
-  /** Skipped records listed in an import report (the count says how many there were in all). */
+  /** Skipped records listed in an import report (the count says how many there were in all); no more are kept while importing. */
   maxReportedSkips: 200,
+  /**
+   * What the JSON Lines of one import may inflate to, counted on the bytes the inflater actually puts out
+   * (a zip's header is not trusted): past it the inflating stops and the file is refused ('too-large').
+   * An export of the 20,000 samples below is about 30 MB of JSON Lines.
+   */
+  maxImportInflatedBytes: 64 * 1024 * 1024,
+  /** Records (non-blank lines) one import reads; the ones past it are counted as skipped, not parsed. */
+  maxImportRecords: 20_000,
+  /** One line of an imported JSON Lines file: about 250,000 points; a drawn digit is a few kilobytes. */
+  maxImportLineBytes: 4 * 1024 * 1024,
+  /** Points of a stored sample: a denser ink is simplified on its way into the store (main/ink/bound.ts). */
+  maxStoredInkPoints: MAX_STORED_INK_POINTS,
 } as const;
 
 // ---------------------------------------------------------------- shared pieces

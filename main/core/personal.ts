@@ -233,7 +233,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
       return {
         imported: report.imported.length,
         skipped: report.skipped.slice(0, LIMITS.maxReportedSkips).map((s) => ({ where: s.where, reason: s.reason })),
-        skippedTotal: report.skipped.length,
+        skippedTotal: report.skippedTotal,
         ...(report.imported.length > 0 ? changed() : counts()),
       };
     }),

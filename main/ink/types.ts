@@ -28,6 +28,13 @@ export class InkError extends Error {
 export const MAX_INK_POINTS = 1_000_000;
 export const MAX_INK_STROKES = 1_000;
 /**
+ * Most points a stored sample keeps. A digit drawn with a pen has tens to a few hundred points (a fast
+ * tablet, a couple of thousand); an ink above this is sampled far more densely than the 28x28 image can
+ * show, and is simplified on its way into the store so that no sample costs more than about 100 KB on
+ * disk and in memory.
+ */
+export const MAX_STORED_INK_POINTS = 4_000;
+/**
  * No device reports coordinates this large; beyond it the difference of two coordinates loses the
  * precision needed to draw a digit.
  */

@@ -1,8 +1,9 @@
-import { unzipSync } from 'fflate';
-import type { Ink } from '../ink/index.ts';
+import { Unzip, UnzipInflate } from 'fflate';
+import { LIMITS } from '../api/schemas.ts';
+import { boundInk, type Ink } from '../ink/index.ts';
 import { describeIssues, newSampleSchema, sampleLineSchema, SAMPLES_JSONL } from './record.ts';
 
-/** A record that passed every check, ready to be stored. */
+/** A record that passed every check, ready to be stored (its ink already within the stored-points cap). */
 export interface ImportCandidate {
   /** `file:line`, for reports. */
   readonly where: string;
@@ -18,100 +19,313 @@ export interface ImportSkip {
   readonly reason: string;
 }
 
-/** A zip's JSON Lines may not unpack beyond this: a hostile file cannot exhaust memory. */
-const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
+/** The budgets of one import (LIMITS in main/api/schemas.ts; tests lower them). */
+export interface ImportLimits {
+  readonly maxImportInflatedBytes: number;
+  readonly maxImportRecords: number;
+  readonly maxImportLineBytes: number;
+  readonly maxReportedSkips: number;
+  readonly maxStoredInkPoints: number;
+}
+
+export const IMPORT_LIMITS: ImportLimits = {
+  maxImportInflatedBytes: LIMITS.maxImportInflatedBytes,
+  maxImportRecords: LIMITS.maxImportRecords,
+  maxImportLineBytes: LIMITS.maxImportLineBytes,
+  maxReportedSkips: LIMITS.maxReportedSkips,
+  maxStoredInkPoints: LIMITS.maxStoredInkPoints,
+};
+
+/** A file refused as a whole: 'too-large' past a budget, 'bad-request' when it is not a usable file. */
+export class ImportRefused extends Error {
+  constructor(message: string, readonly code: 'too-large' | 'bad-request') {
+    super(message);
+    this.name = 'ImportRefused';
+  }
+}
+
+/** What a parse reports besides its candidates: the first skips (at most maxReportedSkips) and how many in all. */
+export interface ImportTally {
+  readonly skipped: ImportSkip[];
+  skippedTotal: number;
+}
+
+/** Skipped records: all counted, the first `max` kept with where and why. */
+export class SkipTally implements ImportTally {
+  readonly skipped: ImportSkip[] = [];
+  skippedTotal = 0;
+  constructor(private readonly max: number) {}
+  /** True once no more skips are kept (they are only counted). */
+  get full(): boolean {
+    return this.skipped.length >= this.max;
+  }
+
+  /** `where` is a function so that a record past the kept ones costs no string. */
+  skip(where: string | (() => string), reason: string): void {
+    this.skippedTotal++;
+    if (this.skipped.length < this.max) this.skipped.push({ where: typeof where === 'string' ? where : where(), reason });
+  }
+}
+
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+/**
+ * The zip is fed to the inflater this many compressed bytes at a time. Deflate expands at most about
+ * 1,032 to 1, so one step puts out at most ~256 KB, and the budget on actual output is checked after each.
+ */
+const ZIP_STEP = 256;
+/** Plain text is decoded this many bytes at a time. */
+const TEXT_STEP = 1 << 20;
+const MB = 1024 * 1024;
 
 /**
- * Reads the records of an import file: a zip made by the export (its samples.jsonl, or every .jsonl it
- * holds; the PNGs are derived from the inks and not read back) or a JSON Lines file in DESIGN.md's ink
- * format (`{"label": 7, "strokes": [...]}` per line, as in ../shared/data). Throws only when the file as a
- * whole is unusable; a bad record is skipped and reported.
+ * Reads the records of an import file: a zip made by the export (every .jsonl it holds, samples.jsonl
+ * among them; the PNGs are derived from the inks and not read back) or a JSON Lines file in DESIGN.md's
+ * ink format (`{"label": 7, "strokes": [...]}` per line, as in ../shared/data). It streams: the zip is
+ * inflated a few kilobytes at a time under a budget on the bytes actually produced (whatever the header
+ * declares), and the text is read line by line as it arrives. Each valid record goes to `onCandidate`
+ * (at most maxImportRecords records are read; the rest are counted as skipped). Throws ImportRefused when
+ * the file as a whole is unusable or over a budget; a bad record is skipped and reported.
  */
-export function parseSampleFile(bytes: Uint8Array, source: string): { candidates: ImportCandidate[]; skipped: ImportSkip[] } {
-  if (bytes.length === 0) throw new Error(`${source}: the file is empty`);
-  if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) return parseZip(bytes, source);
-  return parseJsonLines(decodeText(bytes, source), source);
+export function readSampleFile(
+  bytes: Uint8Array, source: string, onCandidate: (c: ImportCandidate) => void, limits: ImportLimits = IMPORT_LIMITS,
+): ImportTally {
+  if (bytes.length === 0) throw new ImportRefused(`${source}: the file is empty`, 'bad-request');
+  const tally = new SkipTally(limits.maxReportedSkips);
+  const records = { n: 0 };
+  if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) readZip(bytes, source, onCandidate, limits, tally, records);
+  else readText(bytes, source, onCandidate, limits, tally, records);
+  return tally;
 }
 
-function parseZip(bytes: Uint8Array, source: string): { candidates: ImportCandidate[]; skipped: ImportSkip[] } {
-  let total = 0;
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        if (!f.name.toLowerCase().endsWith('.jsonl')) return false;
-        total += f.originalSize;
-        if (total > MAX_UNPACKED_BYTES) throw new Error(`its JSON Lines unpack to more than ${MAX_UNPACKED_BYTES / 2 ** 20} MB`);
-        return true;
-      },
-    });
-  } catch (err) {
-    throw new Error(`${source}: not a readable zip (${(err as Error).message})`);
-  }
-  const names = Object.keys(files).sort((a, b) => (a === SAMPLES_JSONL ? -1 : b === SAMPLES_JSONL ? 1 : a.localeCompare(b)));
-  if (names.length === 0) throw new Error(`${source}: the zip holds no ${SAMPLES_JSONL} (nor any .jsonl file)`);
+/** The same, collecting the candidates (at most maxImportRecords of them). */
+export function parseSampleFile(bytes: Uint8Array, source: string, limits: ImportLimits = IMPORT_LIMITS): { candidates: ImportCandidate[] } & ImportTally {
   const candidates: ImportCandidate[] = [];
-  const skipped: ImportSkip[] = [];
-  for (const name of names) {
-    const where = `${source}/${name}`;
+  const tally = readSampleFile(bytes, source, (c) => candidates.push(c), limits);
+  return { candidates, skipped: tally.skipped, skippedTotal: tally.skippedTotal };
+}
+
+function tooLarge(source: string, limits: ImportLimits): ImportRefused {
+  return new ImportRefused(
+    `${source}: its JSON Lines unpack to more than ${limits.maxImportInflatedBytes / MB} MB; at most ${limits.maxImportInflatedBytes / MB} MB are imported at once`,
+    'too-large',
+  );
+}
+
+function readText(bytes: Uint8Array, source: string, onCandidate: (c: ImportCandidate) => void, limits: ImportLimits, tally: SkipTally, records: { n: number }): void {
+  if (bytes.length > limits.maxImportInflatedBytes) throw tooLarge(source, limits);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const lines = new LineReader(source, onCandidate, limits, tally, records);
+  for (let off = 0; off < bytes.length; off += TEXT_STEP) {
+    const last = off + TEXT_STEP >= bytes.length;
     let text: string;
     try {
-      text = decodeText(files[name], where);
-    } catch (err) {
-      skipped.push({ where, reason: (err as Error).message });
-      continue;
+      text = decoder.decode(bytes.subarray(off, off + TEXT_STEP), { stream: !last });
+    } catch {
+      throw new ImportRefused(`${source}: neither a zip nor UTF-8 text`, 'bad-request');
     }
-    const r = parseJsonLines(text, where);
-    candidates.push(...r.candidates);
-    skipped.push(...r.skipped);
+    lines.push(text);
   }
-  return { candidates, skipped };
+  lines.end();
 }
 
-function decodeText(bytes: Uint8Array, source: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new Error(`${source}: neither a zip nor UTF-8 text`);
+function readZip(bytes: Uint8Array, source: string, onCandidate: (c: ImportCandidate) => void, limits: ImportLimits, tally: SkipTally, records: { n: number }): void {
+  if (!hasEndOfCentralDirectory(bytes)) throw new ImportRefused(`${source}: not a readable zip (it has no end of central directory: cut short?)`, 'bad-request');
+  let failure: Error | null = null;
+  let inflated = 0;
+  let entries = 0;
+  const unzip = new Unzip((file) => {
+    // an entry that is not started is skipped without being inflated (the PNGs, a nested zip...)
+    if (!file.name.toLowerCase().endsWith('.jsonl')) return;
+    entries++;
+    const where = `${source}/${file.name}`;
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const lines = new LineReader(where, onCandidate, limits, tally, records);
+    let dead = false;
+    file.ondata = (err, data, final) => {
+      if (failure) return;
+      if (err) {
+        failure = new ImportRefused(`${source}: not a readable zip (${err.message})`, 'bad-request');
+        return;
+      }
+      inflated += data.length;
+      if (inflated > limits.maxImportInflatedBytes) {
+        failure = tooLarge(source, limits);
+        file.terminate();
+        return;
+      }
+      if (dead) return;
+      let text: string;
+      try {
+        text = decoder.decode(data, { stream: !final });
+      } catch {
+        dead = true;
+        tally.skip(where, 'not UTF-8 text: the entry is skipped');
+        return;
+      }
+      lines.push(text);
+      if (final) lines.end();
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
+  for (let off = 0; off < bytes.length && !failure; off += ZIP_STEP) {
+    try {
+      unzip.push(bytes.subarray(off, off + ZIP_STEP), off + ZIP_STEP >= bytes.length);
+    } catch (err) {
+      if (failure) break;
+      if (err instanceof ImportRefused) throw err;
+      throw new ImportRefused(`${source}: not a readable zip (${(err as Error).message})`, 'bad-request');
+    }
   }
+  if (failure) throw failure;
+  if (entries === 0) throw new ImportRefused(`${source}: the zip holds no ${SAMPLES_JSONL} (nor any .jsonl file)`, 'bad-request');
 }
 
-/** One record per non-blank line; each is checked on its own. */
-export function parseJsonLines(text: string, source: string): { candidates: ImportCandidate[]; skipped: ImportSkip[] } {
-  const candidates: ImportCandidate[] = [];
-  const skipped: ImportSkip[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === '') continue;
-    const where = `${source}:${i + 1}`;
+/** The end-of-central-directory record every zip ends with (followed by at most a 64 KB comment). */
+function hasEndOfCentralDirectory(bytes: Uint8Array): boolean {
+  const stop = Math.max(0, bytes.length - 22 - 0xffff);
+  for (let i = bytes.length - 22; i >= stop; i--) {
+    if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 0x05 && bytes[i + 3] === 0x06) return true;
+  }
+  return false;
+}
+
+/**
+ * Cuts text into lines as it arrives and checks each non-blank line as one record. Only the current
+ * line is held (at most maxImportLineBytes of it; a longer line is skipped without being kept).
+ */
+class LineReader {
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private overlong = false;
+  private line = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly onCandidate: (c: ImportCandidate) => void,
+    private readonly limits: ImportLimits,
+    private readonly tally: SkipTally,
+    private readonly records: { n: number },
+  ) {}
+
+  push(text: string): void {
+    let start = 0;
+    for (;;) {
+      if (this.pendingLength === 0 && !this.overlong) start = this.skipBlankLines(text, start);
+      const nl = text.indexOf('\n', start);
+      if (nl >= 0 && this.pendingLength === 0 && !this.overlong && this.records.n >= this.limits.maxImportRecords && this.tally.full) {
+        // past the record cap with the report full: a line is only counted, without a string for it
+        this.line++;
+        if (!isBlank(text, start, nl)) {
+          this.records.n++;
+          this.tally.skippedTotal++;
+        }
+        start = nl + 1;
+        continue;
+      }
+      if (nl < 0) {
+        this.hold(text, start, text.length);
+        return;
+      }
+      if (this.pendingLength === 0 && !this.overlong) this.take(text.slice(start, nl));
+      else {
+        this.hold(text, start, nl);
+        const whole = this.overlong ? '' : this.pending.join('');
+        this.pending = [];
+        this.pendingLength = 0;
+        this.take(whole);
+      }
+      start = nl + 1;
+    }
+  }
+
+  /** Runs of empty lines (`\n`, `\r\n`) are counted without cutting a string for each. */
+  private skipBlankLines(text: string, start: number): number {
+    const n = text.length;
+    let i = start;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 10) i += 1;
+      else if (c === 13 && i + 1 < n && text.charCodeAt(i + 1) === 10) i += 2;
+      else return i;
+      this.line++;
+    }
+  }
+
+  end(): void {
+    if (this.pendingLength > 0 || this.overlong) {
+      const whole = this.overlong ? '' : this.pending.join('');
+      this.pending = [];
+      this.pendingLength = 0;
+      this.take(whole);
+    }
+  }
+
+  private hold(text: string, from: number, to: number): void {
+    if (to <= from) return;
+    if (this.overlong) return;
+    this.pendingLength += to - from;
+    if (this.pendingLength > this.limits.maxImportLineBytes) {
+      this.overlong = true;
+      this.pending = [];
+      return;
+    }
+    this.pending.push(text.slice(from, to));
+  }
+
+  private take(raw: string): void {
+    const lineNo = ++this.line;
+    const where = () => `${this.source}:${lineNo}`;
+    if (this.overlong) {
+      this.overlong = false;
+      this.records.n++;
+      this.tally.skip(where, `the line is longer than ${this.limits.maxImportLineBytes / MB} MB`);
+      return;
+    }
+    if (raw.length === 0 || (raw.length === 1 && raw === '\r')) return;
+    const line = raw.trim();
+    if (line === '') return;
+    if (++this.records.n > this.limits.maxImportRecords) {
+      this.tally.skip(where, `past the ${this.limits.maxImportRecords} records one import reads`);
+      return;
+    }
+    this.check(line, where());
+  }
+
+  private check(line: string, where: string): void {
     let json: unknown;
     try {
       json = JSON.parse(line);
     } catch {
-      skipped.push({ where, reason: 'not valid JSON' });
-      continue;
+      this.tally.skip(where, 'not valid JSON');
+      return;
     }
     const head = sampleLineSchema.safeParse(json);
     if (!head.success) {
-      skipped.push({ where, reason: describeIssues(head.error) });
-      continue;
+      this.tally.skip(where, describeIssues(head.error));
+      return;
     }
     const { label, strokes, collectedAt, predicted, modelId } = head.data;
     // the same checks as a sample saved from the canvas: the ink's limits, at least one point
     const sample = newSampleSchema.safeParse({ label, ink: { strokes }, how: 'imported', collectedAt, predicted, modelId });
     if (!sample.success) {
-      skipped.push({ where, reason: describeIssues(sample.error) });
-      continue;
+      this.tally.skip(where, describeIssues(sample.error));
+      return;
     }
     const s = sample.data;
-    candidates.push({
-      where, label: s.label, ink: s.ink,
+    this.onCandidate({
+      where, label: s.label, ink: boundInk(s.ink, this.limits.maxStoredInkPoints).ink,
       ...(s.collectedAt !== undefined ? { collectedAt: s.collectedAt } : {}),
       ...(s.predicted !== undefined ? { predicted: s.predicted } : {}),
       ...(s.modelId !== undefined ? { modelId: s.modelId } : {}),
     });
   }
-  return { candidates, skipped };
+}
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12 && c !== 0xa0 && c !== 0xfeff) return false;
+  }
+  return true;
 }

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 export * from './record.ts';
 export * from './store.ts';
 export * from './export.ts';
-export { parseSampleFile, parseJsonLines, type ImportCandidate, type ImportSkip } from './import.ts';
+export {
+  IMPORT_LIMITS, ImportRefused, parseSampleFile, readSampleFile, type ImportCandidate, type ImportLimits, type ImportSkip, type ImportTally,
+} from './import.ts';
+export { parseInWorker, type ParsedImport } from './import-job.ts';
 export { sweepTempFiles } from '../storage/durable.ts';
 
 /** Where the store lives inside the app's data folder. */

@@ -5,7 +5,9 @@ import {
   describeIssues, fromRecord, newSampleId, newSampleSchema, sampleFingerprint, sampleRecordSchema, SAMPLE_ID_PATTERN, toRecord,
   digitSchema, type NewSample, type Sample, type SampleHow,
 } from './record.ts';
-import { parseSampleFile, type ImportCandidate, type ImportSkip } from './import.ts';
+import { boundInk, countPoints } from '../ink/index.ts';
+import { IMPORT_LIMITS, ImportRefused, SkipTally, type ImportLimits, type ImportSkip } from './import.ts';
+import { parseInWorker, type ParsedImport } from './import-job.ts';
 
 /**
  * The person's samples on disk, one JSON file per sample:
@@ -24,6 +26,8 @@ export const TRASH_DIR = 'trash';
 export const CORRUPT_DIR = 'corrupt';
 const TRASH_KEEP_MS = 7 * 24 * 3600 * 1000;
 const READ_CONCURRENCY = 32;
+/** A sample file larger than this (one written before inks were bounded) is read on its own, not 32 at a time. */
+const LARGE_FILE_BYTES = 1024 * 1024;
 
 export interface SetAside {
   /** The file's name in items/ (or in the trash batch). */
@@ -43,6 +47,8 @@ export interface OpenReport {
   readonly unknownFiles: string[];
   /** Trash batches older than seven days that were emptied. */
   readonly trashBatchesEmptied: number;
+  /** Samples whose ink was denser than the stored-points cap (written by an older version): simplified and rewritten. */
+  readonly simplified: number;
 }
 
 export interface SampleFilter {
@@ -58,13 +64,20 @@ export interface DeleteResult {
 
 export interface ImportReport {
   readonly imported: Sample[];
-  /** Every record that was not imported, with where it was and why. */
+  /** The first records that were not imported (at most maxReportedSkips), with where they were and why. */
   readonly skipped: ImportSkip[];
+  /** How many records were not imported in all. */
+  readonly skippedTotal: number;
+}
+
+export interface ImportOptions {
+  /** Lower budgets than LIMITS' (tests). */
+  readonly limits?: Partial<ImportLimits>;
 }
 
 /** A request the store refuses (unknown id, bad label, malformed ink...): the message says which and why. */
 export class SampleStoreError extends Error {
-  constructor(message: string, readonly code: 'not-found' | 'bad-request' = 'bad-request') {
+  constructor(message: string, readonly code: 'not-found' | 'bad-request' | 'too-large' = 'bad-request') {
     super(message);
     this.name = 'SampleStoreError';
   }
@@ -77,6 +90,8 @@ export class SampleStore {
   private readonly fingerprints = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
   private report!: OpenReport;
+  private largeRead: Promise<unknown> = Promise.resolve();
+  private simplifiedOnOpen = 0;
 
   private constructor(readonly root: string) {}
 
@@ -110,7 +125,7 @@ export class SampleStore {
         else setAside.push(await store.setAside(store.items, chunk[k], r.reason));
       }
     }
-    store.report = { samples: store.samples.size, sweptTempFiles, setAside, unknownFiles, trashBatchesEmptied };
+    store.report = { samples: store.samples.size, sweptTempFiles, setAside, unknownFiles, trashBatchesEmptied, simplified: store.simplifiedOnOpen };
     return store;
   }
 
@@ -135,12 +150,16 @@ export class SampleStore {
     return this.samples.get(id);
   }
 
-  /** Validates and stores a new sample; resolves once it is durably on disk. */
+  /**
+   * Validates and stores a new sample; resolves once it is durably on disk. An ink denser than
+   * MAX_STORED_INK_POINTS is simplified first (main/ink/bound.ts); any other is stored as it came.
+   */
   add(input: NewSample): Promise<Sample> {
     const parsed = newSampleSchema.safeParse(input);
     if (!parsed.success) return Promise.reject(new SampleStoreError(`not a valid sample: ${describeIssues(parsed.error)}`));
     const now = Date.now();
-    const { label, ink, how, collectedAt, predicted, modelId } = parsed.data;
+    const { label, how, collectedAt, predicted, modelId } = parsed.data;
+    const ink = boundInk(parsed.data.ink).ink;
     const sample: Sample = {
       id: newSampleId(now), label, ink, how, collectedAt: collectedAt ?? new Date(now).toISOString(),
       ...(predicted !== undefined ? { predicted } : {}), ...(modelId !== undefined ? { modelId } : {}),
@@ -221,24 +240,31 @@ export class SampleStore {
   }
 
   /**
-   * Imports a file of samples: a zip made by exportZip, or JSON Lines in the ink format. Every record
-   * is validated; the ones not imported (malformed, or already in the store) are listed with the reason.
+   * Imports a file of samples: a zip made by exportZip, or JSON Lines in the ink format. The file is
+   * inflated and parsed in a worker thread under the budgets of LIMITS (a file over one is refused as a
+   * whole, code 'too-large'); every record is validated and its ink bounded; the ones not imported
+   * (malformed, past the record cap, or already in the store) are counted, the first of them listed with
+   * the reason. Nothing is stored unless the whole file could be read.
    */
-  importFile(bytes: Uint8Array, source = 'import'): Promise<ImportReport> {
-    let parsed: { candidates: ImportCandidate[]; skipped: ImportSkip[] };
+  async importFile(bytes: Uint8Array, source = 'import', options: ImportOptions = {}): Promise<ImportReport> {
+    const limits: ImportLimits = { ...IMPORT_LIMITS, ...options.limits };
+    if (bytes.length === 0) throw new SampleStoreError(`${source}: the file is empty`);
+    let parsed: ParsedImport;
     try {
-      parsed = parseSampleFile(bytes, source);
+      parsed = await parseInWorker(bytes, source, limits);
     } catch (err) {
-      return Promise.reject(new SampleStoreError((err as Error).message));
+      throw new SampleStoreError((err as Error).message, err instanceof ImportRefused ? err.code : 'bad-request');
     }
     return this.serial(async () => {
-      const skipped = [...parsed.skipped];
+      const tally = new SkipTally(limits.maxReportedSkips);
+      for (const s of parsed.skipped) tally.skip(s.where, s.reason);
+      tally.skippedTotal = parsed.skippedTotal;
       const imported: Sample[] = [];
       for (const c of parsed.candidates) {
         const fp = sampleFingerprint(c.label, c.ink.strokes);
         const existing = this.fingerprints.get(fp);
         if (existing) {
-          skipped.push({ where: c.where, reason: `the same drawing with the same label is already in the store (sample ${existing})` });
+          tally.skip(c.where, `the same drawing with the same label is already in the store (sample ${existing})`);
           continue;
         }
         const sample: Sample = {
@@ -249,7 +275,7 @@ export class SampleStore {
         this.index(sample);
         imported.push(sample);
       }
-      return { imported, skipped };
+      return { imported, skipped: tally.skipped, skippedTotal: tally.skippedTotal };
     });
   }
 
@@ -297,6 +323,20 @@ export class SampleStore {
   }
 
   private async readSampleFile(path: string, name: string): Promise<{ sample: Sample } | { reason: string }> {
+    let size = 0;
+    try {
+      size = (await stat(path)).size;
+    } catch {
+      // reported by the read below
+    }
+    if (size <= LARGE_FILE_BYTES) return this.parseSampleFile(path, name);
+    // one large file at a time, so an old store of huge inks does not load them all at once
+    const run = this.largeRead.then(() => this.parseSampleFile(path, name));
+    this.largeRead = run.catch(() => undefined);
+    return run;
+  }
+
+  private async parseSampleFile(path: string, name: string): Promise<{ sample: Sample } | { reason: string }> {
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path));
@@ -313,7 +353,15 @@ export class SampleStore {
     const parsed = sampleRecordSchema.safeParse(json);
     if (!parsed.success) return { reason: `not a valid sample record: ${describeIssues(parsed.error)}` };
     if (`${parsed.data.id}.json` !== name) return { reason: `the record's id ${parsed.data.id} does not match its file name` };
-    return { sample: fromRecord(parsed.data) };
+    const sample = fromRecord(parsed.data);
+    if (countPoints(sample.ink.strokes) <= IMPORT_LIMITS.maxStoredInkPoints) return { sample };
+    // written before stored inks were bounded: simplified once, and rewritten (atomically) so it stays so
+    const bounded: Sample = { ...sample, ink: boundInk(sample.ink, IMPORT_LIMITS.maxStoredInkPoints).ink };
+    if (path === join(this.items, name)) {
+      await this.write(bounded);
+      this.simplifiedOnOpen++;
+    }
+    return { sample: bounded };
   }
 
   private async setAside(dir: string, name: string, reason: string): Promise<SetAside> {

@@ -49,6 +49,13 @@ export const EXTENSIONS: readonly Extension[] = [
     module: './fine-tune.ts',
     figures: [{ key: 'fineTune100Sec', label: 'fine-tune on 100 personal samples', unit: 's' }],
   },
+  {
+    module: './import-bomb.ts',
+    figures: [
+      { key: 'importBombMaxRssMb', label: 'peak RSS while importing the zip bombs (goal < 300)', unit: 'MB' },
+      { key: 'importBombMaxBlockMs', label: 'longest event-loop block while importing the zip bombs (goal < 50)', unit: 'ms' },
+    ],
+  },
 ];
 
 export type ExtensionOutcome =
