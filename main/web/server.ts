@@ -8,6 +8,7 @@ import type { CoreEvent } from '../api/core-port.ts';
 import { describeIssues, dispatch, type HandlerTable } from '../api/handlers.ts';
 import type { Result } from '../api/contract.ts';
 import { LIMITS } from '../api/schemas.ts';
+import { createInFlightGate } from '../api/in-flight.ts';
 import { CallFrameSchema, TOKEN_PARAM, WS_PATH } from '../api/wire.ts';
 import { decodeFrame, encodeFrame, WireError } from '../api/wire-codec.ts';
 import { readStaticFile, resolveStaticPath } from './static-files.ts';
@@ -27,9 +28,14 @@ export interface WebServerOptions {
   /** The per-run secret; random when omitted. */
   readonly token?: string;
   readonly maxMessageBytes?: number;
+  readonly maxJsonBytes?: number;
   readonly maxConnections?: number;
   /** Calls one page may have unanswered at once. */
   readonly maxInFlight?: number;
+  /** Calls all pages together may have unanswered at once. */
+  readonly maxInFlightTotal?: number;
+  /** Bytes of request frames all pages together may have being processed at once. */
+  readonly maxBytesInFlight?: number;
 }
 
 export interface WebServer {
@@ -55,10 +61,10 @@ function salvageId(frame: unknown): number | null {
 }
 
 /** Answers one frame from a page (JSON text, or binary with typed arrays); never throws. */
-export async function answerFrame(table: HandlerTable, data: string | Uint8Array): Promise<Reply> {
+export async function answerFrame(table: HandlerTable, data: string | Uint8Array, maxJsonBytes: number = LIMITS.maxJsonBytes): Promise<Reply> {
   let frame: unknown;
   try {
-    frame = decodeFrame(data);
+    frame = decodeFrame(data, { maxJsonBytes });
   } catch (err) {
     const why = err instanceof WireError ? err.message : 'unreadable frame';
     return errorReply(null, 'bad-request', `${why}: a call is {"id": <number>, "channel": <string>, "payload": <object>}`);
@@ -77,7 +83,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? randomBytes(32).toString('base64url');
   const maxMessageBytes = options.maxMessageBytes ?? LIMITS.maxMessageBytes;
   const maxConnections = options.maxConnections ?? 16;
-  const maxInFlight = options.maxInFlight ?? 32;
+  const maxJsonBytes = options.maxJsonBytes ?? LIMITS.maxJsonBytes;
+  const maxInFlight = options.maxInFlight ?? LIMITS.maxInFlightPerConnection;
+  // Every frame the socket accepts fits the byte budget on its own.
+  const total = createInFlightGate({
+    maxCalls: options.maxInFlightTotal ?? LIMITS.maxInFlightTotal,
+    maxBytes: Math.max(options.maxBytesInFlight ?? LIMITS.maxBytesInFlight, maxMessageBytes),
+    what: 'across all pages',
+  });
   let port = 0;
   let csp = '';
 
@@ -137,7 +150,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   wss.on('connection', (ws: WebSocket) => {
-    let inFlight = 0;
+    const own = createInFlightGate({ maxCalls: maxInFlight, what: 'on this connection' });
     const send = (reply: Reply | { event: string; payload: unknown }) => {
       if (ws.readyState !== WebSocket.OPEN) return;
       let frame: string | Uint8Array;
@@ -151,12 +164,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     // ws reports an oversized frame here and closes the socket with 1009 "Max payload size exceeded".
     ws.on('error', () => undefined);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      const frame = isBinary ? rawToBytes(data) : rawToBytes(data).toString('utf8');
-      if (inFlight >= maxInFlight) return send(errorReply(salvageIdOf(frame), 'unavailable', `too many calls in flight (at most ${maxInFlight})`));
-      inFlight++;
-      void answerFrame(options.table, frame)
+      const bytes = rawToBytes(data);
+      // Refused before anything is parsed: the id is read off the frame's first bytes, where the client puts it.
+      const mine = own.enter();
+      if (!mine.ok) return send(errorReply(leadingId(bytes, isBinary), 'unavailable', mine.why));
+      const all = total.enter(bytes.byteLength);
+      if (!all.ok) {
+        mine.release();
+        return send(errorReply(leadingId(bytes, isBinary), 'unavailable', all.why));
+      }
+      void answerFrame(options.table, isBinary ? bytes : bytes.toString('utf8'), maxJsonBytes)
         .then(send)
-        .finally(() => inFlight--);
+        .finally(() => {
+          all.release();
+          mine.release();
+        });
     });
   });
 
@@ -194,10 +216,15 @@ function rawToBytes(data: RawData): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from(data);
 }
 
-function salvageIdOf(frame: string | Uint8Array): number | null {
-  try {
-    return salvageId(decodeFrame(frame));
-  } catch {
-    return null;
-  }
+/**
+ * The id of a call frame without parsing it: the client writes `{"id":N,...` first (in a binary frame,
+ * after the 8-byte header), so a refused frame's answer can still be matched. null when it is not there.
+ */
+export function leadingId(frame: Uint8Array, isBinary: boolean): number | null {
+  const start = isBinary ? 8 : 0;
+  const head = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).subarray(start, start + 40).toString('latin1');
+  const match = /^\s*\{\s*"id"\s*:\s*(\d{1,16})\s*[,}]/.exec(head);
+  if (!match) return null;
+  const id = Number(match[1]);
+  return Number.isSafeInteger(id) ? id : null;
 }
