@@ -17,7 +17,7 @@ export const LIMITS = {
   maxImportBytes: 8 * 1024 * 1024,
   /**
    * The JSON of one WebSocket message (a text frame, or the JSON part of a binary one). A drawn digit is
-   * a few kilobytes; an ink of maxInkPoints points of four long numbers each is under 2 MB.
+   * a few kilobytes; an ink of maxInkPoints points of four long numbers each is under 1 MB.
    */
   maxJsonBytes: 4 * 1024 * 1024,
   /**
