@@ -116,7 +116,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const pathname = (req.url ?? '/').split('?')[0];
     const found = resolveStaticPath(options.staticDir, pathname);
     if (!found.ok) return refuse(found.status, found.reason);
-    const body = await readStaticFile(found.path);
+    const body = await readStaticFile(found.path, options.staticDir);
     if (!body) {
       if (pathname === '/' || pathname === '/index.html') {
         return refuse(503, 'the app is not built yet: run `npm run web` (it builds the renderer into dist/renderer first)');

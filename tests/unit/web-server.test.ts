@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { createCore, type Core } from '../../main/core/core.ts';
 import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
 import { resolveStaticPath } from '../../main/web/static-files.ts';
+import { APP_CSP } from '../../main/electron/policy.ts';
 import { createWsClient, socketUrlFor } from '../../renderer/transport/ws-client.ts';
 import { makeModelsDir, nodeSockets, unipenInks } from './api-fixtures.ts';
 
@@ -26,7 +27,14 @@ beforeAll(async () => {
   await writeFile(join(staticDir, 'app', 'index.html'), '<!doctype html><title>LeNet Studio</title>');
   await writeFile(join(staticDir, 'app', 'assets', 'main.js'), 'console.log(1)');
   await writeFile(join(staticDir, 'app', '.env'), 'SECRET=1');
+  await writeFile(join(staticDir, 'app', 'assets', 'main.js.map'), '{"sources":["../../main/secret.ts"]}');
   await writeFile(join(staticDir, 'secret.txt'), 'outside the app folder');
+  await mkdir(join(staticDir, 'elsewhere'));
+  await writeFile(join(staticDir, 'elsewhere', 'lib.js'), 'outside the app folder');
+  // Links placed in the app folder: to a file outside, to a folder outside, and even to a file inside.
+  await symlink(join(staticDir, 'secret.txt'), join(staticDir, 'app', 'secret.txt'));
+  await symlink(join(staticDir, 'elsewhere'), join(staticDir, 'app', 'vendor'));
+  await symlink(join(staticDir, 'app', 'assets', 'main.js'), join(staticDir, 'app', 'alias.js'));
   core = await createCore({ roots: [{ dir: models.dir, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: '1.0.0', transport: 'web' });
   server = await startWebServer({ table: createHandlers(core), subscribe: (l) => core.subscribe(l), staticDir: join(staticDir, 'app') });
 });
@@ -93,6 +101,35 @@ describe('browser-mode static files', () => {
     expect((await get('/missing.js')).status).toBe(404);
     expect(resolveStaticPath('/srv/app', '/run.exe')).toMatchObject({ ok: false, status: 404 });
     expect(resolveStaticPath('/srv/app', '/a/../../etc/passwd')).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('serves no source maps and follows no symbolic link, even one that points inside the folder', async () => {
+    const map = await get('/assets/main.js.map');
+    expect(map.status).toBe(404);
+    expect(map.body).not.toContain('sources');
+    for (const path of ['/secret.txt', '/vendor/lib.js', '/alias.js']) {
+      const res = await get(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).not.toContain('outside the app folder');
+      expect(res.body, path).not.toContain('console.log');
+    }
+    expect((await get('/assets/main.js')).body).toBe('console.log(1)');
+  });
+
+  it("the page's own CSP meta is the header's policy, with the socket allowed on loopback at any port", async () => {
+    const html = await readFile(join(import.meta.dirname, '../../renderer/index.html'), 'utf8');
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBeDefined();
+    const directives = (policy: string) => new Map(policy.split(';').map((d) => d.trim()).filter(Boolean).map((d) => [d.split(' ')[0], d.split(' ').slice(1).sort().join(' ')]));
+    const header = directives(String((await get('/')).headers['content-security-policy']));
+    const page = directives(meta!);
+    header.delete('frame-ancestors'); // ignored in a meta tag; the header keeps it
+    const connect = page.get('connect-src');
+    page.delete('connect-src');
+    header.delete('connect-src');
+    expect(page).toEqual(header);
+    expect(connect?.split(' ').sort()).toEqual(["'self'", 'ws://127.0.0.1:*', 'ws://localhost:*']);
+    expect(APP_CSP).toContain("connect-src 'none'"); // and in Electron the header leaves the page no connection at all
   });
 
   it('refuses a forged Host (DNS rebinding) and methods other than GET and HEAD', async () => {
