@@ -9,10 +9,10 @@ import { describeIssues, dispatch, type HandlerTable } from '../api/handlers.ts'
 import type { Result } from '../api/contract.ts';
 import { LIMITS } from '../api/schemas.ts';
 import { createInFlightGate } from '../api/in-flight.ts';
-import { CallFrameSchema, TOKEN_PARAM, WS_PATH } from '../api/wire.ts';
+import { CallFrameSchema, LAUNCH_PARAM, sessionCookieName, TOKEN_PARAM, WS_PATH } from '../api/wire.ts';
 import { decodeFrame, encodeFrame, WireError } from '../api/wire-codec.ts';
 import { readStaticFile, resolveStaticPath } from './static-files.ts';
-import { allowedOrigins, contentSecurityPolicy, isAllowedHost, isAllowedOrigin, securityHeaders, tokenMatches } from './security.ts';
+import { allowedOrigins, contentSecurityPolicy, cookieValue, isAllowedHost, isAllowedOrigin, securityHeaders, tokenMatches } from './security.ts';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -27,6 +27,10 @@ export interface WebServerOptions {
   readonly port?: number;
   /** The per-run secret; random when omitted. */
   readonly token?: string;
+  /** How long a launch code stays good (it is good for one use in any case); 5 minutes by default. */
+  readonly launchTtlMs?: number;
+  /** The clock launch codes expire by (tests pass their own). */
+  readonly now?: () => number;
   readonly maxMessageBytes?: number;
   readonly maxJsonBytes?: number;
   readonly maxConnections?: number;
@@ -40,10 +44,18 @@ export interface WebServerOptions {
 
 export interface WebServer {
   readonly port: number;
+  /** The socket's secret: never put in an address a browser shows or a command line. */
   readonly token: string;
-  /** The address to open in a browser (carries the token). */
+  /** The app's address, without any secret (a page needs the session cookie to use it). */
   readonly url: string;
-  /** The WebSocket address the page connects to (carries the token). */
+  /**
+   * A fresh address to open in a browser: it carries a one-time launch code, good once and for
+   * launchTtlMs, which the server exchanges for the session cookie and a redirect to `url`.
+   */
+  launchUrl(): string;
+  /** The name of the HttpOnly cookie that carries the secret for pages. */
+  readonly cookieName: string;
+  /** The WebSocket address for programs (carries the token; a page uses the cookie instead). */
   readonly wsUrl: string;
   close(): Promise<void>;
 }
@@ -76,7 +88,7 @@ export async function answerFrame(table: HandlerTable, data: string | Uint8Array
 
 /**
  * Browser mode: serves the built renderer and the handler table over a WebSocket, on 127.0.0.1 only.
- * The socket requires the per-run token, and both HTTP and WebSocket requests must carry our own Host
+ * The socket requires the per-run secret (the page's session cookie, or a program's token), and both HTTP and WebSocket requests must carry our own Host
  * (no DNS rebinding) — the socket also our own Origin (no other site's page can drive it).
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -93,6 +105,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   let port = 0;
   let csp = '';
+  const now = options.now ?? Date.now;
+  const launchTtlMs = options.launchTtlMs ?? 5 * 60_000;
+  /** Launch codes not used yet, with when they expire. */
+  const launchCodes = new Map<string, number>();
+  const cookieName = () => sessionCookieName(port);
+  const hasSession = (req: IncomingMessage) => tokenMatches(cookieValue(req.headers.cookie, cookieName()), token);
 
   const http = createServer((req, res) => {
     void serveHttp(req, res).catch(() => {
@@ -113,7 +131,26 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.setHeader('Allow', 'GET, HEAD');
       return refuse(405, 'method not allowed');
     }
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
     const pathname = (req.url ?? '/').split('?')[0];
+    const code = url.searchParams.get(LAUNCH_PARAM);
+    if (code !== null) {
+      // A code is good once: whatever happens next, it is dead.
+      const expires = launchCodes.get(code);
+      launchCodes.delete(code);
+      const fresh = expires !== undefined && now() <= expires;
+      if (!fresh && !hasSession(req)) {
+        return refuse(403, 'this launch link was used already or has expired: each link `npm run web` prints opens the app once; restart it for a new one');
+      }
+      res.writeHead(303, {
+        ...headers,
+        Location: '/',
+        'Cache-Control': 'no-store',
+        ...(fresh ? { 'Set-Cookie': `${cookieName()}=${token}; Path=/; HttpOnly; SameSite=Strict` } : {}),
+      });
+      res.end();
+      return;
+    }
     const found = resolveStaticPath(options.staticDir, pathname);
     if (!found.ok) return refuse(found.status, found.reason);
     const body = await readStaticFile(found.path, options.staticDir);
@@ -144,7 +181,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     if (!isAllowedHost(req.headers.host, port)) return refuseUpgrade(socket, 403, 'Forbidden: unexpected Host');
     if (!isAllowedOrigin(req.headers.origin, port)) return refuseUpgrade(socket, 403, 'Forbidden: unexpected Origin');
-    if (!tokenMatches(url.searchParams.get(TOKEN_PARAM), token)) return refuseUpgrade(socket, 401, 'Unauthorized: missing or wrong token');
+    if (!tokenMatches(url.searchParams.get(TOKEN_PARAM), token) && !hasSession(req)) {
+      return refuseUpgrade(socket, 401, 'Unauthorized: no session (open the link `npm run web` printed) and no token');
+    }
     if (wss.clients.size >= maxConnections) return refuseUpgrade(socket, 503, 'Service Unavailable: too many connections');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
@@ -200,7 +239,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   return {
     port,
     token,
-    url: `http://${LOOPBACK}:${port}/?${TOKEN_PARAM}=${token}`,
+    url: `http://${LOOPBACK}:${port}/`,
+    cookieName: cookieName(),
+    launchUrl() {
+      for (const [code, expires] of launchCodes) if (now() > expires) launchCodes.delete(code);
+      const code = randomBytes(24).toString('base64url');
+      launchCodes.set(code, now() + launchTtlMs);
+      return `http://${LOOPBACK}:${port}/?${LAUNCH_PARAM}=${code}`;
+    },
     wsUrl: `ws://${LOOPBACK}:${port}${WS_PATH}?${TOKEN_PARAM}=${token}`,
     async close() {
       unsubscribe?.();

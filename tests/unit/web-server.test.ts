@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
 import { resolveStaticPath } from '../../main/web/static-files.ts';
 import { APP_CSP } from '../../main/electron/policy.ts';
-import { createWsClient, socketUrlFor } from '../../renderer/transport/ws-client.ts';
+import { addressWithoutSecrets, createWsClient, socketUrlFor } from '../../renderer/transport/ws-client.ts';
+import { LAUNCH_FILE, writeLaunchFile } from '../../main/web/cli.ts';
 import { makeModelsDir, nodeSockets, unipenInks } from './api-fixtures.ts';
 
 let models: Awaited<ReturnType<typeof makeModelsDir>>;
@@ -169,11 +170,8 @@ describe('browser-mode WebSocket', () => {
   });
 
   it('serves the contract through the renderer client, errors included, and pushes events', async () => {
-    const pageUrl = server.url;
-    expect(socketUrlFor(pageUrl)).toBe(server.wsUrl);
-    expect(() => socketUrlFor(`http://127.0.0.1:${server.port}/`)).toThrow(/token/);
-    const a = createWsClient(socketUrlFor(pageUrl), nodeSockets(origin()));
-    const b = createWsClient(socketUrlFor(pageUrl), nodeSockets(origin()));
+    const a = createWsClient(server.wsUrl, nodeSockets(origin()));
+    const b = createWsClient(server.wsUrl, nodeSockets(origin()));
     const [ink] = await unipenInks(1);
     const prediction = PredictResponseSchema.parse(await a.predict({ ink: { strokes: ink.strokes } }));
     const direct = await core.predict({ ink: { strokes: ink.strokes } });
@@ -194,5 +192,108 @@ describe('browser-mode WebSocket', () => {
     expect(await a.appInfo()).toMatchObject({ transport: 'web', version: '1.0.0' });
     a.close();
     b.close();
+  });
+});
+
+describe('browser mode launch: a one-time code for the address, the secret in an HttpOnly cookie', () => {
+  let clock = 0;
+  let launching: WebServer;
+  beforeAll(async () => {
+    launching = await startWebServer({ table: createHandlers(core), staticDir: join(staticDir, 'app'), now: () => clock, launchTtlMs: 60_000 });
+  });
+  afterAll(() => launching?.close());
+
+  const at = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: launching.port, path, headers: { host: `127.0.0.1:${launching.port}`, ...headers } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const pathOf = (url: string) => url.slice(`http://127.0.0.1:${launching.port}`.length);
+  const ownOrigin = () => `http://127.0.0.1:${launching.port}`;
+
+  it('puts no secret in the addresses a browser sees', () => {
+    const launch = launching.launchUrl();
+    expect(launch).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${launching.port}/\\?launch=[A-Za-z0-9_-]{32}$`));
+    expect(launch).not.toContain(launching.token);
+    expect(launching.url).toBe(`http://127.0.0.1:${launching.port}/`);
+    expect(launching.launchUrl()).not.toBe(launch); // a fresh code each time
+    expect(socketUrlFor(`${launching.url}?launch=abc#x`)).toBe(`ws://127.0.0.1:${launching.port}/ws`);
+  });
+
+  it('exchanges a code once for the session cookie and a redirect to the bare address; then the code is dead', async () => {
+    const launch = pathOf(launching.launchUrl());
+    const first = await at(launch);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    expect(first.headers['cache-control']).toBe('no-store');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toBe(`${launching.cookieName}=${launching.token}; Path=/; HttpOnly; SameSite=Strict`);
+    expect(launching.cookieName).toBe(`lenet-studio-${launching.port}`);
+
+    const again = await at(launch);
+    expect(again.status).toBe(403);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body).toMatch(/used already or has expired/);
+    // a browser that already has the session is sent on to the app (a reload of an old link)
+    const withSession = await at(launch, { cookie: `${launching.cookieName}=${launching.token}` });
+    expect(withSession.status).toBe(303);
+    expect(withSession.headers['set-cookie']).toBeUndefined();
+    // a made-up code, or one with a wrong cookie, gets nothing
+    expect((await at('/?launch=guess')).status).toBe(403);
+    expect((await at('/?launch=guess', { cookie: `${launching.cookieName}=wrong` })).status).toBe(403);
+  });
+
+  it('refuses a code after its time is up', async () => {
+    const launch = pathOf(launching.launchUrl());
+    clock += 60_001;
+    const late = await at(launch);
+    expect(late.status).toBe(403);
+    expect(late.headers['set-cookie']).toBeUndefined();
+    const fresh = pathOf(launching.launchUrl());
+    clock += 59_000;
+    expect((await at(fresh)).status).toBe(303);
+  });
+
+  it('opens the socket with the cookie (or the token), and still only from our Origin and Host', async () => {
+    const base = `ws://127.0.0.1:${launching.port}/ws`;
+    const session = { cookie: `other=1; ${launching.cookieName}=${launching.token}` };
+    expect(await tryConnect(base, { origin: ownOrigin(), headers: session })).toBe('open');
+    expect(await tryConnect(base, { origin: ownOrigin() })).toBe(401);
+    expect(await tryConnect(base, { origin: ownOrigin(), headers: { cookie: `${launching.cookieName}=${launching.token}x` } })).toBe(401);
+    // the cookie of another port's server is not ours
+    expect(await tryConnect(base, { origin: ownOrigin(), headers: { cookie: `lenet-studio-${launching.port + 1}=${launching.token}` } })).toBe(401);
+    expect(await tryConnect(base, { origin: 'http://evil.example', headers: session })).toBe(403);
+    expect(await tryConnect(base, { headers: session })).toBe(403);
+    expect(await tryConnect(base, { origin: ownOrigin(), headers: { ...session, host: `evil.example:${launching.port}` } })).toBe(403);
+    expect(await tryConnect(launching.wsUrl, { origin: ownOrigin() })).toBe('open');
+  });
+
+  it('the page removes a launch code or a token from its address, and keeps the rest', () => {
+    expect(addressWithoutSecrets('http://127.0.0.1:5/?launch=abc')).toBe('http://127.0.0.1:5/');
+    expect(addressWithoutSecrets('http://127.0.0.1:5/?token=abc&lang=en#top')).toBe('http://127.0.0.1:5/?lang=en#top');
+    expect(addressWithoutSecrets('http://127.0.0.1:5/?lang=en')).toBeNull();
+    expect(addressWithoutSecrets('app://lenet/index.html')).toBeNull();
+  });
+
+  it('leaves the opener page in the data folder for its owner only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lenet-launch-'));
+    try {
+      const url = launching.launchUrl();
+      await writeFile(join(dir, LAUNCH_FILE), 'an older one, readable by all', { mode: 0o644 });
+      const path = await writeLaunchFile(dir, url);
+      expect(path).toBe(join(dir, LAUNCH_FILE));
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      const html = await readFile(path, 'utf8');
+      expect(html).toContain(`content="0;url=${url}"`);
+      expect(html).not.toContain(launching.token);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
