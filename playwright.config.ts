@@ -3,7 +3,7 @@ import { defineConfig } from '@playwright/test';
 /**
  * End-to-end tests of the renderer in Debian's Chromium against browser mode (DESIGN.md, "Testing on
  * machines that cannot run Electron"). tests/e2e/global-setup.ts builds the renderer, starts browser
- * mode on a free port and hands its URL (with the per-run token) to the tests.
+ * mode on a free port, uses its one-time launch link and hands the app's address and the session cookie to the tests.
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];

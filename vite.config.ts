@@ -14,7 +14,8 @@ export default defineConfig({
     outDir: here('./dist/renderer'),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // Maps are written for debugging a build but not linked from the bundle, and neither server serves them.
+    sourcemap: 'hidden',
     // The bundle is loaded from disk, never over a network: one file per kind is simplest to serve.
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 1500,

@@ -6,7 +6,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { initI18n } from './i18n/index.ts';
 import { useStudio } from './state/store.ts';
+import { removeSecretsFromAddress } from './transport/index.ts';
 
+// Before anything else: no secret stays in the address bar or the history entry.
+removeSecretsFromAddress();
 initI18n(useStudio.getState().language);
 
 const root = document.getElementById('root');

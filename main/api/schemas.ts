@@ -13,14 +13,24 @@ export const LIMITS = {
   maxStrokes: MAX_INK_STROKES,
   maxInkPoints: MAX_INK_POINTS,
   maxCoordinate: MAX_INK_COORDINATE,
-  /**
-   * One WebSocket message. A drawn digit is a few kilobytes; 4 MB carries an ink of about 250,000 points,
-   * far beyond any drawing. The largest legitimate frame is an import of samples (`maxImportBytes`, sent
-   * as bytes in a binary frame); 12 MB carries that and still bounds what one hostile frame can make the server parse.
-   */
-  maxMessageBytes: 12 * 1024 * 1024,
   /** An imported file (a zip exported by the app, or JSON Lines): about 6,000 samples. */
   maxImportBytes: 8 * 1024 * 1024,
+  /**
+   * The JSON of one WebSocket message (a text frame, or the JSON part of a binary one). A drawn digit is
+   * a few kilobytes; an ink of maxInkPoints points of four long numbers each is under 1 MB.
+   */
+  maxJsonBytes: 4 * 1024 * 1024,
+  /**
+   * One WebSocket message. The largest legitimate one is an import of samples: maxImportBytes of raw
+   * bytes in a binary frame, plus its small JSON part.
+   */
+  maxMessageBytes: 8 * 1024 * 1024 + 64 * 1024,
+  /** Calls one browser page may have unanswered at once (a page makes a handful: a prediction, a layer's kernels each). */
+  maxInFlightPerConnection: 16,
+  /** Calls unanswered at once across all pages (browser mode) or from the window (Electron). */
+  maxInFlightTotal: 48,
+  /** Bytes of request frames being processed at once across all pages: two imports and small calls beside them. */
+  maxBytesInFlight: 20 * 1024 * 1024,
   /** Samples deleted in one call (a whole digit of a large collection). */
   maxDeleteIds: 10_000,
   /** Skipped records listed in an import report (the count says how many there were in all); no more are kept while importing. */

@@ -61,14 +61,23 @@ export function encodeFrame(value: unknown): string | Uint8Array {
   return frame;
 }
 
-/** The value of a frame; throws WireError for anything that is not a well-formed one. */
-export function decodeFrame(data: string | Uint8Array): unknown {
-  if (typeof data === 'string') return parseJson(data);
+/**
+ * The value of a frame; throws WireError for anything that is not a well-formed one, or whose JSON is
+ * longer than `maxJsonBytes` (text frames are measured in UTF-16 code units, at most their UTF-8 bytes).
+ */
+export function decodeFrame(data: string | Uint8Array, limits: { maxJsonBytes?: number } = {}): unknown {
+  const maxJson = limits.maxJsonBytes ?? Infinity;
+  const tooLong = () => new WireError(`the frame's JSON is longer than ${maxJson} bytes; bulk data travels as typed arrays in a binary frame`);
+  if (typeof data === 'string') {
+    if (data.length > maxJson) throw tooLong();
+    return parseJson(data);
+  }
   if (data.length < HEADER_BYTES) throw new WireError('a binary frame needs its 8-byte header');
   const header = new DataView(data.buffer, data.byteOffset, HEADER_BYTES);
   if (header.getUint32(0, true) !== MAGIC) throw new WireError('a binary frame must start with the LNS1 header');
   const jsonBytes = header.getUint32(4, true);
   if (jsonBytes > data.length - HEADER_BYTES) throw new WireError('the binary frame is shorter than its header says');
+  if (jsonBytes > maxJson) throw tooLong();
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(HEADER_BYTES, HEADER_BYTES + jsonBytes));

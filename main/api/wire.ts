@@ -25,6 +25,13 @@ export type ReplyFrame = z.infer<typeof ReplyFrameSchema>;
 export const EventFrameSchema = z.strictObject({ event: z.string(), payload: z.unknown() });
 export type EventFrame = z.infer<typeof EventFrameSchema>;
 
-/** Browser mode: the page's URL carries the per-run token; the socket lives at this path. */
+/**
+ * Browser mode: the socket lives at WS_PATH and requires the per-run secret, which a page holds as an
+ * HttpOnly cookie (sessionCookieName) and a program passes as ?token=. The address a person opens carries
+ * only a one-time launch code (?launch=), which the server exchanges for the cookie.
+ */
 export const WS_PATH = '/ws';
 export const TOKEN_PARAM = 'token';
+export const LAUNCH_PARAM = 'launch';
+/** One cookie per port: cookies are scoped to a host, not a port, and two servers may run at once. */
+export const sessionCookieName = (port: number) => `lenet-studio-${port}`;

@@ -78,7 +78,7 @@ async function start(): Promise<void> {
   });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
-      menuTemplate({ command: (command) => win.webContents.send(EVENTS.menuCommand, { command }), quit: () => app.quit() }, process.platform),
+      menuTemplate({ command: (command) => win.webContents.send(EVENTS.menuCommand, { command }), quit: () => app.quit() }, process.platform, { devTools: !app.isPackaged }),
     ),
   );
   app.on('window-all-closed', () => app.quit());
@@ -122,6 +122,8 @@ async function createWindow(): Promise<{ win: BrowserWindow; saved: () => Promis
       disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
       safeDialogs: true,
+      // A packaged app opens no developer tools, by menu, shortcut or script.
+      devTools: !app.isPackaged,
     },
   });
   if (saved.maximized) win.maximize();

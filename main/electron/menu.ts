@@ -7,12 +7,19 @@ export interface MenuActions {
   quit(): void;
 }
 
+export interface MenuOptions {
+  readonly appName?: string;
+  /** View -> Toggle Developer Tools: development builds only (`!app.isPackaged`), never a packaged app. */
+  readonly devTools?: boolean;
+}
+
 /**
  * The native menu. Undo, redo and clear act on the drawing, which lives in the page: their accelerators are
  * shown but not registered (registerAccelerator: false), so the keys reach the page's own shortcuts and a
  * click on the menu item sends the same command — one keyboard path, no double undo.
  */
-export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, appName = 'LeNet Studio'): MenuItemConstructorOptions[] {
+export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, options: MenuOptions = {}): MenuItemConstructorOptions[] {
+  const appName = options.appName ?? 'LeNet Studio';
   const isMac = platform === 'darwin';
   const pageCommand = (label: string, command: MenuCommand['command'], accelerator?: string): MenuItemConstructorOptions => ({
     label,
@@ -73,7 +80,7 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, ap
         { role: 'zoomOut' },
         { type: 'separator' },
         { role: 'togglefullscreen' },
-        { role: 'toggleDevTools' },
+        ...(options.devTools ? [{ type: 'separator' } as const, { role: 'toggleDevTools' } as const] : []),
       ],
     },
     {

@@ -1,5 +1,5 @@
 /** Ink (vector strokes) -> the image the network reads. Pure functions; no I/O. */
-export { InkError, MAX_INK_COORDINATE, MAX_INK_POINTS, MAX_INK_STROKES, MAX_STORED_INK_POINTS, type Ink, type InkPoint, type InkStroke } from './types.ts';
+export { InkError, MAX_FILE_INK_POINTS, MAX_INK_COORDINATE, MAX_INK_POINTS, MAX_INK_STROKES, MAX_STORED_INK_POINTS, type Ink, type InkPoint, type InkStroke } from './types.ts';
 export { inkSchema, parseInk } from './parse.ts';
 export {
   CENTRE_OF_MASS_TARGET,

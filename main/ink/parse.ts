@@ -9,7 +9,8 @@ import { InkError, MAX_INK_COORDINATE, MAX_INK_POINTS, MAX_INK_STROKES, type Ink
  * Written by hand rather than as a zod schema: it runs over up to a million points on every prediction,
  * and its messages point at the exact point (`ink.strokes[0][12][1] must be a finite number, got NaN`).
  */
-export function parseInk(value: unknown): Ink {
+export function parseInk(value: unknown, options: { maxPoints?: number } = {}): Ink {
+  const maxPoints = options.maxPoints ?? MAX_INK_POINTS;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InkError(`an ink must be an object {strokes: [...]}, got ${describe(value)}`);
   }
@@ -24,7 +25,7 @@ export function parseInk(value: unknown): Ink {
     const stroke: unknown = strokes[s];
     if (!Array.isArray(stroke)) throw new InkError(`ink.strokes[${s}] must be an array of points, got ${describe(stroke)}`);
     points += stroke.length;
-    if (points > MAX_INK_POINTS) throw new InkError(`ink has more than ${MAX_INK_POINTS} points; that many are not accepted`);
+    if (points > maxPoints) throw new InkError(`ink has more than ${maxPoints} points; that many are not accepted`);
     for (let i = 0; i < stroke.length; i++) checkPoint(stroke[i], s, i);
   }
   const ink: { strokes: readonly InkStroke[]; label?: number; writer?: string } = { strokes: strokes as InkStroke[] };

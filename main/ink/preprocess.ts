@@ -58,10 +58,11 @@ export const MAX_PATH_DEVIATION = 0.05;
 const MAX_MERGED_RUN = 32;
 /**
  * Path length (pixels of the 28x28 image) above which points are decimated before drawing. A digit's pen
- * path is about 40-120 px long; only a scribble of dozens of laps gets here, and it is a solid blob
- * anyway. Bounds the drawing work (about 50 digits of path) so that no ink can hang the pipeline.
+ * path is about 40-120 px long; only a scribble of many laps gets here, and it is a solid blob anyway.
+ * Bounds the drawing work (about ten digits of path) so that even an ink of MAX_INK_POINTS points is
+ * drawn in a few milliseconds.
  */
-export const MAX_PATH_LENGTH = 5_000;
+export const MAX_PATH_LENGTH = 1_000;
 
 export interface InkBox {
   readonly minX: number;

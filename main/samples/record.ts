@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { InkError, parseInk, type Ink, type InkStroke } from '../ink/index.ts';
+import { InkError, MAX_FILE_INK_POINTS, parseInk, type Ink, type InkStroke } from '../ink/index.ts';
 
 /**
  * One labelled sample of the person's handwriting, as stored on disk (one JSON file per sample):
@@ -40,7 +40,7 @@ const isoDate = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number
 /** The ink check of main/ink (limits, finite coordinates...), plus: a sample must hold at least one point. */
 const sampleInkSchema = z.unknown().transform((value, ctx): Ink => {
   try {
-    const ink = parseInk(value);
+    const ink = parseInk(value, { maxPoints: MAX_FILE_INK_POINTS });
     if (!ink.strokes.some((s) => s.length > 0)) {
       ctx.addIssue({ code: 'custom', message: 'the ink has no point: an empty drawing is not a sample' });
       return z.NEVER;

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHandlers } from '../api/handlers.ts';
 import { defaultDataDir } from '../versions/paths.ts';
@@ -60,6 +62,31 @@ export function packageVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
+/** Where browser mode leaves the page that opens the app, in the data folder, readable by its owner only. */
+export const LAUNCH_FILE = 'browser-mode-launch.html';
+
+/**
+ * Writes a page that forwards to `launchUrl` (mode 0600): the browser is started on this file, so the
+ * launch code is never on a command line another user could read with `ps`. Returns the file's path.
+ */
+export async function writeLaunchFile(dataDir: string, launchUrl: string): Promise<string> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, LAUNCH_FILE);
+  await rm(path, { force: true });
+  const escaped = launchUrl.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const html = `<!doctype html>
+<meta charset="utf-8">
+<meta name="referrer" content="no-referrer">
+<meta http-equiv="refresh" content="0;url=${escaped}">
+<title>LeNet Studio</title>
+<p>Opening LeNet Studio… <a href="${escaped}">continue</a> (this link works once).</p>
+`;
+  // 'wx': a file (or a link) planted at this path after the rm above is not written through.
+  await writeFile(path, html, { mode: 0o600, flag: 'wx' });
+  await chmod(path, 0o600);
+  return path;
+}
+
 function openInBrowser(url: string): void {
   const [command, args] =
     process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
@@ -88,13 +115,27 @@ export async function runWebMode(options: WebModeOptions): Promise<WebServer> {
     staticDir: options.staticDir,
     port: options.port,
   });
-  console.log(`LeNet Studio is running in browser mode: open ${server.url}`);
-  if (options.open) openInBrowser(server.url);
+  // Each launch link works once, for a few minutes; the browser it opens keeps a session cookie.
+  console.log(`LeNet Studio is running in browser mode: open ${server.launchUrl()}`);
+  console.log('(the link opens the app once, within 5 minutes; restart `npm run web` for a new one)');
+  let launchFile: string | null = null;
+  if (options.open) {
+    try {
+      launchFile = await writeLaunchFile(options.dataDir, server.launchUrl());
+      openInBrowser(pathToFileURL(launchFile).href);
+    } catch (err) {
+      console.warn(`warning: cannot open a browser (${(err as Error).message}); open the link above`);
+    }
+  }
   let closing = false;
   const shutdown = () => {
     if (closing) return;
     closing = true;
-    void server.close().then(() => core.close()).finally(() => process.exit(0));
+    void server
+      .close()
+      .then(() => core.close())
+      .then(() => (launchFile ? rm(launchFile, { force: true }) : undefined))
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

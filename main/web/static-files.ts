@@ -1,14 +1,17 @@
-import { readFile, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, open, readFile, stat } from 'node:fs/promises';
+import { extname, join, relative, resolve, sep } from 'node:path';
 
-/** The file types a Vite build of the renderer contains; anything else is not served. */
+/**
+ * The file types a Vite build of the renderer contains; anything else is not served. Source maps are
+ * not among them: they would hand out the app's whole source, and the page never needs them.
+ */
 export const MIME_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -54,9 +57,33 @@ export function resolveStaticPath(root: string, requestPath: string): StaticLook
   return { ok: true, path: full, mime };
 }
 
-/** Reads a resolved static file; null when it does not exist or is not a regular file. */
-export async function readStaticFile(path: string): Promise<Uint8Array | null> {
-  const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) return null;
-  return readFile(path);
+/**
+ * Reads a resolved static file; null when it does not exist or is not a regular file. With `root`, a
+ * symbolic link anywhere between the root and the file (the file itself included) also gives null, so
+ * nothing placed in the folder can point the server at a file elsewhere.
+ */
+export async function readStaticFile(path: string, root?: string): Promise<Uint8Array | null> {
+  if (root === undefined) {
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) return null;
+    return readFile(path);
+  }
+  const base = resolve(root);
+  const segments = relative(base, path).split(sep);
+  if (segments.length === 0 || segments[0] === '..' || segments[0] === '') return null;
+  let at = base;
+  for (const segment of segments) {
+    at = join(at, segment);
+    const info = await lstat(at).catch(() => null);
+    if (!info || info.isSymbolicLink()) return null;
+  }
+  // O_NOFOLLOW: a link swapped in after the check is still not followed (where the system has the flag).
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => null);
+  if (!handle) return null;
+  try {
+    if (!(await handle.stat()).isFile()) return null;
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,7 +1,7 @@
 import '../../main/api/zod-setup.ts';
 import type { LenetApi } from '../../main/api/contract.ts';
 import { wrapBridge } from './bridge.ts';
-import { createWsClient, socketUrlFor } from './ws-client.ts';
+import { addressWithoutSecrets, createWsClient, socketUrlFor } from './ws-client.ts';
 
 declare global {
   interface Window {
@@ -12,13 +12,21 @@ declare global {
 
 let api: Promise<LenetApi> | null = null;
 
+/** Replaces the current history entry with the page's address without a launch code or token, if it had one. */
+export function removeSecretsFromAddress(): void {
+  const clean = addressWithoutSecrets(window.location.href);
+  if (clean !== null) window.history.replaceState(window.history.state, '', clean);
+}
+
 /**
  * The app's one door to the core: the Electron preload bridge when the page runs in the desktop app,
- * otherwise a WebSocket client to browser mode's server (URL and token from the page's own address).
+ * otherwise a WebSocket client to browser mode's server at the page's own host (the browser sends the
+ * session cookie with it). Any secret left in the address is removed from the address bar and history.
  */
 export function getApi(): Promise<LenetApi> {
   api ??= (async () => {
     if (window.lenet) return wrapBridge(window.lenet);
+    removeSecretsFromAddress();
     const url = socketUrlFor(window.location.href);
     return createWsClient(url, (u) => new WebSocket(u));
   })();
@@ -28,4 +36,4 @@ export function getApi(): Promise<LenetApi> {
 export type * from '../../main/api/contract.ts';
 export { ApiError } from '../../main/api/contract.ts';
 export { CHANNELS, EVENTS } from '../../main/api/channels.ts';
-export { createWsClient, socketUrlFor } from './ws-client.ts';
+export { addressWithoutSecrets, createWsClient, socketUrlFor } from './ws-client.ts';

@@ -1,7 +1,7 @@
 import { CHANNELS, eventOfChannel, EVENTS } from '../../main/api/channels.ts';
 import { ApiError, type EventPayloads, type LenetApi } from '../../main/api/contract.ts';
 import { EVENT_DEFS, METHOD_NAMES, type EventName, type MethodName } from '../../main/api/methods.ts';
-import { EventFrameSchema, ReplyFrameSchema, TOKEN_PARAM, WS_PATH } from '../../main/api/wire.ts';
+import { EventFrameSchema, LAUNCH_PARAM, ReplyFrameSchema, TOKEN_PARAM, WS_PATH } from '../../main/api/wire.ts';
 import { decodeFrame, encodeFrame } from '../../main/api/wire-codec.ts';
 
 /** The part of the WebSocket interface the client uses (the browser's, or the `ws` package's in Node). */
@@ -22,16 +22,26 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** ws://host/ws?token=... for the page at http://host/?token=... */
+/**
+ * ws://host/ws for the page at http://host/...: the page holds no secret of its own; the browser sends
+ * the server's HttpOnly session cookie with the socket's handshake.
+ */
 export function socketUrlFor(pageUrl: string): string {
   const page = new URL(pageUrl);
-  const token = page.searchParams.get(TOKEN_PARAM);
-  if (!token) throw new ApiError('forbidden', `the page URL has no ${TOKEN_PARAM}: open the URL that \`npm run web\` printed`);
   const url = new URL(WS_PATH, page);
   url.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
   url.search = '';
-  url.searchParams.set(TOKEN_PARAM, token);
+  url.hash = '';
   return url.toString();
+}
+
+/** The page's address without a launch code or token (to put in the address bar), or null when it has none. */
+export function addressWithoutSecrets(pageUrl: string): string | null {
+  const page = new URL(pageUrl);
+  if (!page.searchParams.has(LAUNCH_PARAM) && !page.searchParams.has(TOKEN_PARAM)) return null;
+  page.searchParams.delete(LAUNCH_PARAM);
+  page.searchParams.delete(TOKEN_PARAM);
+  return page.toString();
 }
 
 /**
@@ -85,7 +95,7 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
     socket = s;
     ready = new Promise<SocketLike>((resolve, reject) => {
       s.addEventListener('open', () => resolve(s));
-      s.addEventListener('error', () => reject(new ApiError('unavailable', 'cannot reach the LeNet Studio server (is `npm run web` still running?)')));
+      s.addEventListener('error', () => reject(new ApiError('unavailable', 'cannot reach the LeNet Studio server: is `npm run web` still running, and was this page opened from the link it printed?')));
       s.addEventListener('close', () => {
         reject(new ApiError('unavailable', 'the connection to the LeNet Studio server closed'));
         if (socket === s) {

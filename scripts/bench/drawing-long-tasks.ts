@@ -131,7 +131,7 @@ export async function measure(options: ExtensionOptions): Promise<DrawingLongTas
     const server = await startBrowserMode({ modelsDir, dataDir });
     try {
       options.log('drawing long tasks: replaying a pen digit in Chromium');
-      return await measureDrawing(server.url);
+      return await measureDrawing(server.launchUrl);
     } finally {
       await server.stop();
     }
@@ -144,7 +144,7 @@ export async function measure(options: ExtensionOptions): Promise<DrawingLongTas
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const url = process.argv[2];
   if (!url) {
-    console.error('usage: npx tsx scripts/bench/drawing-long-tasks.ts URL   (the URL `npm run web` printed, token included)');
+    console.error('usage: npx tsx scripts/bench/drawing-long-tasks.ts URL   (the link `npm run web` printed; it works once)');
     process.exit(2);
   }
   console.log(JSON.stringify(await measureDrawing(url)));

@@ -1,17 +1,59 @@
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { join } from 'node:path';
+import type { BrowserContext } from '@playwright/test';
 import { PROJECT_ROOT } from './models.ts';
 
 export interface RunningServer {
-  readonly url: string;
+  /** The link the server printed: it carries a one-time launch code and opens the app once. */
+  readonly launchUrl: string;
+  /** The app's address without any secret: a page needs the session cookie to use it. */
+  readonly baseUrl: string;
   stop(): Promise<void>;
 }
 
-const URL_PATTERN = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/;
+/** The session a browser gets for a launch link, as Playwright's addCookies takes it. */
+export interface SessionCookie {
+  readonly name: string;
+  readonly value: string;
+  readonly domain: string;
+  readonly path: string;
+  readonly httpOnly: true;
+  readonly sameSite: 'Strict';
+}
+
+const URL_PATTERN = /open (http:\/\/127\.0\.0\.1:\d+\/\?launch=[A-Za-z0-9_-]+)/;
+
+/**
+ * Uses a launch link once, as a browser would, and returns the session cookie the server set, so that
+ * every test's fresh browser context can be given the same session (the link itself works only once).
+ */
+export function exchangeLaunchUrl(launchUrl: string): Promise<SessionCookie> {
+  const url = new URL(launchUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { host: url.host } }, (res) => {
+      res.resume();
+      const setCookie = res.headers['set-cookie']?.[0];
+      const match = setCookie ? /^([^=]+)=([^;]+); Path=\/; HttpOnly; SameSite=Strict$/.exec(setCookie) : null;
+      if (res.statusCode !== 303 || res.headers.location !== '/' || !match) {
+        reject(new Error(`the launch link gave ${res.statusCode} ${String(setCookie)} instead of a redirect with the session cookie`));
+        return;
+      }
+      resolve({ name: match[1], value: match[2], domain: url.hostname, path: '/', httpOnly: true, sameSite: 'Strict' });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Gives a browser context the session, as the launch link's redirect would have. */
+export async function addSession(context: BrowserContext, cookie: SessionCookie): Promise<void> {
+  await context.addCookies([{ ...cookie }]);
+}
 
 /**
  * Starts browser mode (`main/web/cli.ts`, what `npm run web` runs) on a free port and resolves with the
- * URL it prints, token included.
+ * launch link it prints.
  */
 export function startBrowserMode(options: { modelsDir: string; dataDir: string; timeoutMs?: number }): Promise<RunningServer> {
   const child = spawn(
@@ -37,7 +79,8 @@ export function startBrowserMode(options: { modelsDir: string; dataDir: string; 
       const match = URL_PATTERN.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1], stop });
+        const launchUrl = match[1];
+        resolve({ launchUrl, baseUrl: `${new URL(launchUrl).origin}/`, stop });
       }
     };
     child.stdout.on('data', onData);

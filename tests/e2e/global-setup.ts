@@ -4,11 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelsForTests, PROJECT_ROOT } from './models.ts';
-import { startBrowserMode } from './browser-mode.ts';
+import { exchangeLaunchUrl, startBrowserMode } from './browser-mode.ts';
 
 /**
- * Builds the renderer, picks the model folders and starts browser mode once for the whole run. The
- * tests read the server's URL (with its token) and the model folders from the environment.
+ * Builds the renderer, picks the model folders and starts browser mode once for the whole run. Its
+ * launch link works once, so it is used here, once; the tests read the app's address, the session
+ * cookie the link gave and the model folders from the environment.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -20,7 +21,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const models = await modelsForTests();
   const dataDir = await mkdtemp(join(tmpdir(), 'lenet-e2e-data-'));
   const server = await startBrowserMode({ modelsDir: models.dir, dataDir });
-  process.env.LENET_E2E_URL = server.url;
+  process.env.LENET_E2E_URL = server.baseUrl;
+  process.env.LENET_E2E_SESSION = JSON.stringify(await exchangeLaunchUrl(server.launchUrl));
   process.env.LENET_E2E_MODELS = models.dir;
 
   return async () => {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { openCore } from '../../main/core/open-core.ts';
 import type { Core } from '../../main/core/core.ts';
+import { addSession, type SessionCookie } from './browser-mode.ts';
 import { PROJECT_ROOT } from './models.ts';
 
 export const UNIPEN_DIR = process.env.LENET_UNIPEN_DIR ?? resolve(PROJECT_ROOT, '../shared/data/unipen-dev');
@@ -82,7 +83,9 @@ export async function settledPrediction(page: Page): Promise<ShownPrediction> {
 
 export async function openApp(page: Page, language: 'en' | 'zh-CN' = 'en'): Promise<void> {
   const url = process.env.LENET_E2E_URL;
-  if (!url) throw new Error('LENET_E2E_URL is not set: run the tests through playwright.config.ts (its global setup starts browser mode)');
+  const session = process.env.LENET_E2E_SESSION;
+  if (!url || !session) throw new Error('LENET_E2E_URL is not set: run the tests through playwright.config.ts (its global setup starts browser mode)');
+  await addSession(page.context(), JSON.parse(session) as SessionCookie);
   // Set the language once per test: a reload later in the test must find what the page itself stored.
   await page.addInitScript((lang) => {
     type Storage = { getItem(key: string): string | null; setItem(key: string, value: string): void };

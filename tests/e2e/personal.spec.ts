@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { createCore } from '../../main/core/core.ts';
 import { modelRoots } from '../../main/versions/paths.ts';
 import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
-import { startBrowserMode, type RunningServer } from './browser-mode.ts';
+import { addSession, exchangeLaunchUrl, startBrowserMode, type RunningServer, type SessionCookie } from './browser-mode.ts';
 import { expect, test } from './fixtures.ts';
 import { canvasStats, clearDrawing, coreOracle, drawInk, modelIdOf, readInks, settledPrediction, type DatasetInk } from './helpers.ts';
 
@@ -16,6 +16,7 @@ import { canvasStats, clearDrawing, coreOracle, drawInk, modelIdOf, readInks, se
  * result, roll back to the bundled model.
  */
 let server: RunningServer;
+let session: SessionCookie;
 let dataDir: string;
 
 test.beforeAll(async () => {
@@ -23,6 +24,7 @@ test.beforeAll(async () => {
   if (!modelsDir) throw new Error('LENET_E2E_MODELS is not set: run the tests through playwright.config.ts');
   dataDir = await mkdtemp(join(tmpdir(), 'lenet-e2e-personal-'));
   server = await startBrowserMode({ modelsDir, dataDir });
+  session = await exchangeLaunchUrl(server.launchUrl);
 });
 
 test.afterAll(async () => {
@@ -46,7 +48,8 @@ async function open(page: Page): Promise<void> {
       w.localStorage.setItem('lenet-studio.language', 'en');
     }
   });
-  await page.goto(server.url);
+  await addSession(page.context(), session);
+  await page.goto(server.baseUrl);
   await expect(page.getByTestId('layers').locator('.layer').first()).toBeVisible();
 }
 

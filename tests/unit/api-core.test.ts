@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, createHandlers, dispatch, PredictResponseSchema, ModelInfoSchema, ModelListSchema, LayerKernelsSchema, type HandlerTable } from '../../main/api/index.ts';
+import { CHANNELS, createHandlers, dispatch, LIMITS, PredictResponseSchema, ModelInfoSchema, ModelListSchema, LayerKernelsSchema, type HandlerTable } from '../../main/api/index.ts';
 import type { CoreEvent } from '../../main/api/core-port.ts';
 import { createCore, type Core } from '../../main/core/core.ts';
 import { cardFacts } from '../../main/core/card.ts';
@@ -168,6 +168,25 @@ describe('the core behind the handler table', () => {
         expect(result.error.code).toBe(code);
         expect(result.error.message).toMatch(message);
       }
+    }
+  });
+});
+
+describe('the size of an ink', () => {
+  /** A circle drawn over and over, `n` points in all, split into `strokes` strokes. */
+  function circles(n: number, strokes = 1): [number, number][][] {
+    const points = Array.from({ length: n }, (_, i): [number, number] => [100 + 80 * Math.cos(i / 10), 100 + 80 * Math.sin(i / 10)]);
+    const per = Math.ceil(n / strokes);
+    return Array.from({ length: strokes }, (_, s) => points.slice(s * per, (s + 1) * per));
+  }
+
+  it(`predicts an ink of exactly ${LIMITS.maxInkPoints} points, and refuses one more point as a bad request naming the limit`, async () => {
+    expect(LIMITS.maxInkPoints).toBeLessThanOrEqual(10_000);
+    const biggest = PredictResponseSchema.parse(await call(CHANNELS.predict, { ink: { strokes: circles(LIMITS.maxInkPoints, 3) } }));
+    expect(biggest.empty).toBe(false);
+    for (const strokes of [circles(LIMITS.maxInkPoints + 1), circles(LIMITS.maxInkPoints + 1, 4), circles(1_000_000)]) {
+      const result = await dispatch(table, CHANNELS.predict, { ink: { strokes } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining(`more than ${LIMITS.maxInkPoints} points`) } });
     }
   });
 });

@@ -287,6 +287,10 @@ describe('the built desktop shell, against a fake Electron', () => {
   it('has the native menu, whose page commands reach the page as events', () => {
     const labels = record.menu?.template.map((m) => m.label ?? m.role);
     expect(labels).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'help']));
+    // this fake app is not packaged: a development build, with the developer tools in View
+    const view = record.menu?.template.find((m) => m.label === 'View') as { submenu?: { role?: string }[] } | undefined;
+    expect(view?.submenu?.some((i) => i.role === 'toggleDevTools')).toBe(true);
+    expect(record.windows[0].options.webPreferences.devTools).toBe(true);
     const api = record.exposed.get('lenet') as LenetApi;
     const commands: string[] = [];
     const stop = api.onEvent('menuCommand', ({ command }) => commands.push(command));

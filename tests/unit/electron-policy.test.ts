@@ -124,6 +124,20 @@ describe('the menu', () => {
     }
     expect(EVENTS.menuCommand).toBe('lenet:menu-command');
   });
+
+  it('offers the developer tools in development builds only, never in a packaged app', () => {
+    const actions = { command: () => undefined, quit: () => undefined };
+    const devTools = (template: MenuItemConstructorOptions[]) => flatten(template).filter((i) => i.role === 'toggleDevTools' || /developer/i.test(i.label ?? ''));
+    for (const platform of ['linux', 'win32', 'darwin'] as const) {
+      // what main.ts passes: devTools = !app.isPackaged
+      expect(devTools(menuTemplate(actions, platform, { devTools: false })), `${platform} packaged`).toEqual([]);
+      expect(devTools(menuTemplate(actions, platform)), `${platform} default`).toEqual([]);
+      const dev = menuTemplate(actions, platform, { devTools: true });
+      expect(devTools(dev), `${platform} development`).toHaveLength(1);
+      const view = dev.find((i) => i.label === 'View');
+      expect(Array.isArray(view?.submenu) && view.submenu.some((i) => i.role === 'toggleDevTools')).toBe(true);
+    }
+  });
 });
 
 describe('the window state file', () => {

@@ -4,6 +4,7 @@ import {
   CLASSIC_FIELD_SIZE,
   DEFAULT_INK_OPTIONS,
   InkError,
+  MAX_INK_POINTS,
   inkImageStats,
   preprocessInk,
   toModelInput,
@@ -150,9 +151,9 @@ describe('the image depends on the drawing, not on where, how large or how dense
 
   it('the same curve sampled at double density gives nearly the same image (max 0.06, mean 0.003)', () => {
     // What differs is which points the simplification keeps: each version is a polygon within 0.05 px of
-    // the same curve. A curve sampled 20,000 times stands for the curve itself.
+    // the same curve. A curve sampled MAX_INK_POINTS (10,000) times stands for the curve itself.
     const image = (n: number) => preprocessInk({ strokes: [sampled(two, n)] }).image28;
-    const curve = image(20_000);
+    const curve = image(MAX_INK_POINTS);
     for (const n of [150, 300, 600]) {
       for (const [a, b] of [[image(n), image(2 * n)], [image(n), curve]]) {
         expect(maxAbsDiff(a, b)).toBeLessThan(0.06);
@@ -214,28 +215,27 @@ describe('degenerate inks: a sensible image or a clear error, never a crash or a
     expect(() => preprocessInk({ strokes: [] }, { blurSigma: NaN })).toThrow(/blurSigma/);
   });
 
-  it('a million-point stroke (a circle drawn 50 times) finishes quickly and draws the circle', () => {
-    const n = 1_000_000;
-    const circle = Array.from({ length: n }, (_, i) => [100 * Math.cos((i / n) * 100 * Math.PI), 100 * Math.sin((i / n) * 100 * Math.PI)] as InkPoint);
-    const started = performance.now();
+  it(`a stroke of the most points an ink may have (${MAX_INK_POINTS}, a circle drawn 10 times) draws the circle`, () => {
+    const n = MAX_INK_POINTS;
+    const circle = Array.from({ length: n }, (_, i) => [100 * Math.cos((i / n) * 20 * Math.PI), 100 * Math.sin((i / n) * 20 * Math.PI)] as InkPoint);
     const dense = preprocessInk({ strokes: [circle] });
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(5000); // about 0.3 s here; generous for a loaded machine
-    expect(dense.points.drawn).toBeLessThan(n / 50);
+    expect(dense.points.drawn).toBeLessThan(n);
     const once = preprocessInk({ strokes: [sampled((t) => [100 * Math.cos(2 * Math.PI * t), 100 * Math.sin(2 * Math.PI * t)], 400)] });
     expect(maxAbsDiff(dense.image28, once.image28)).toBeLessThan(0.1);
   });
 
-  it('a million random points (a scribble) finishes quickly and gives a blob inside the frame', () => {
+  it(`${MAX_INK_POINTS} random points (a scribble) give a blob inside the frame`, () => {
     let state = 12345;
     const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-    const scribble = Array.from({ length: 1_000_000 }, () => [1000 * random(), 1000 * random()] as InkPoint);
-    const started = performance.now();
+    const scribble = Array.from({ length: MAX_INK_POINTS }, () => [1000 * random(), 1000 * random()] as InkPoint);
     const result = preprocessInk({ strokes: [scribble] });
-    expect(performance.now() - started).toBeLessThan(5000);
     const stats = inkImageStats(image28(result.image28));
     expect(stats.mass).toBeGreaterThan(150);
     expect(stats.boxHeight).toBeLessThanOrEqual(21);
+  });
+
+  it('an ink of more points than that is an InkError naming the limit', () => {
+    expect(() => preprocessInk({ strokes: [new Array(MAX_INK_POINTS + 1).fill([0, 0])] })).toThrow(`more than ${MAX_INK_POINTS} points`);
   });
 });
 

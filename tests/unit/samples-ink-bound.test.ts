@@ -64,7 +64,8 @@ describe('boundInk', () => {
       expect(pointsOut).toBeLessThanOrEqual(MAX_STORED_INK_POINTS);
       expect(countPoints(bounded.strokes)).toBe(pointsOut);
       expect(bounded.strokes).toHaveLength(dense.strokes.length);
-      const d = imageDiff(dense, bounded);
+      // against the drawing it was densified from: the same path (an ink this dense is not accepted by predict)
+      const d = imageDiff(ink, bounded);
       worstMax = Math.max(worstMax, d.max);
       worstMean = Math.max(worstMean, d.mean);
     }
@@ -118,7 +119,7 @@ describe('the store bounds the inks it keeps', () => {
     const sample = await store.add({ label: 3, ink: dense, how: 'saved' });
     expect(countPoints(sample.ink.strokes)).toBeLessThanOrEqual(MAX_STORED_INK_POINTS);
     expect((await stat(join(root, ITEMS_DIR, `${sample.id}.json`))).size).toBeLessThan(200 * 1024);
-    expect(imageDiff(dense, sample.ink).mean).toBeLessThan(0.004);
+    expect(imageDiff(inks[0], sample.ink).mean).toBeLessThan(0.004);
     const again = await SampleStore.open(root);
     expect(again.get(sample.id)!.ink.strokes).toEqual(sample.ink.strokes);
   });
