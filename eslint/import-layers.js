@@ -10,18 +10,19 @@ export const LAYERS = {
   'main/engine': { folders: [], packages: [] },
   'main/ink': { folders: ['main/engine'], packages: ['zod'] },
   'main/onnx': { folders: ['main/engine'], packages: ['protobufjs'] },
-  'main/api': { folders: ['main/engine', 'main/ink'], packages: ['zod'] },
+  'main/nondigit': { folders: ['main/engine', 'main/ink'], packages: [] },
+  'main/api': { folders: ['main/engine', 'main/ink', 'main/nondigit'], packages: ['zod'] },
   // Node
   'main/storage': { folders: [], packages: ['node:*'] },
   'main/parallel': { folders: ['main/engine'], packages: ['node:*'] },
   'main/data': { folders: ['main/engine', 'main/ink'], packages: ['node:*'] },
-  'main/model-folder': { folders: ['main/engine', 'main/onnx', 'main/storage'], packages: ['node:*'] },
-  'main/runtime': { folders: ['main/engine', 'main/onnx', 'main/data', 'main/model-folder'], packages: ['node:*', 'onnxruntime-node'] },
+  'main/model-folder': { folders: ['main/engine', 'main/onnx', 'main/storage', 'main/nondigit'], packages: ['node:*'] },
+  'main/runtime': { folders: ['main/engine', 'main/onnx', 'main/data', 'main/nondigit', 'main/model-folder'], packages: ['node:*', 'onnxruntime-node'] },
   'main/samples': { folders: ['main/ink', 'main/data', 'main/storage'], packages: ['node:*', 'zod', 'fflate', 'pngjs'] },
   'main/versions': { folders: ['main/engine', 'main/ink', 'main/api', 'main/storage', 'main/model-folder', 'main/runtime'], packages: ['node:*', 'zod'] },
   'main/training': { folders: ['main/engine', 'main/ink', 'main/data', 'main/parallel', 'main/model-folder', 'main/versions'], packages: ['node:*', 'zod'] },
   'main/core': {
-    folders: ['main/engine', 'main/ink', 'main/api', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
+    folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
     packages: ['node:*', 'zod'],
   },
   // the two shells
