@@ -8,6 +8,15 @@ import {
   thresholdForRate, trainRejectHead, type RejectHeadFile,
 } from '../main/nondigit/index.ts';
 import { ModelRuntime } from '../main/runtime/index.ts';
+import { Rng } from '../main/engine/rng.ts';
+import type { Ink } from '../main/ink/types.ts';
+
+/** A random affine distortion of an ink's strokes: rotation ±15°, shear ±0.3, aspect ±20%. */
+function distortInk(ink: Ink, rng: Rng): Ink {
+  const a = (rng.uniform(-15, 15) * Math.PI) / 180, sh = rng.uniform(-0.3, 0.3), k = Math.exp(rng.uniform(-0.2, 0.2));
+  const c = Math.cos(a), s = Math.sin(a);
+  return { strokes: ink.strokes.map((st) => st.map((p) => { const x = p[0] * k + sh * p[1], y = p[1] / k; return [c * x - s * y, s * x + c * y] as [number, number]; })) };
+}
 import { takeLists, trainingWriters } from './eval/common.ts';
 import { readJudgedInks, runPass } from './eval/nondigit-data.ts';
 
@@ -25,7 +34,7 @@ const { values: options, positionals } = parseArgs({
   args: rest,
   allowPositionals: true,
   options: {
-    rate: { type: 'string', default: '0.005' }, seed: { type: 'string', default: '1' }, help: { type: 'boolean', default: false },
+    rate: { type: 'string', default: '0.005' }, copies: { type: 'string', default: '2' }, seed: { type: 'string', default: '1' }, help: { type: 'boolean', default: false },
   },
 });
 const values = { ...options, ...lists };
@@ -34,6 +43,7 @@ if (values.help || positionals.length === 0 || values.digits.length === 0 || val
   process.exit(values.help ? 0 : 2);
 }
 const rate = Number(values.rate);
+const copies = Number(values.copies);
 const seed = Number(values.seed);
 const { inks: all, lookAlikes } = await readJudgedInks(values.digits, values.nondigits);
 
@@ -41,7 +51,11 @@ for (const dir of positionals.map((d) => resolve(d))) {
   const started = performance.now();
   const runtime = await ModelRuntime.load(dir);
   const train = trainingWriters(runtime.info.card);
-  const inks = all.filter((s) => train.has(s.writer));
+  const real = all.filter((s) => train.has(s.writer));
+  // Distorted copies of every digit stand for writers the CNN never saw (its training writers' own
+  // digits read more confidently than a stranger's would)
+  const rng = new Rng(seed, 11);
+  const inks = [...real, ...real.flatMap((s) => (s.digit === null ? [] : Array.from({ length: copies }, () => ({ ...s, ink: distortInk(s.ink, rng), augmented: true }))))];
   // validation writers: a quarter of the training writers, per institution
   const asLabelled = [...new Set(inks.map((s) => s.writer))].map((w) => ({ writer: w, institution: w.split('/')[0] }) as LabelledInk);
   const { heldOut: validation } = splitWriters(asLabelled, 0.25, seed);
@@ -84,7 +98,7 @@ for (const dir of positionals.map((d) => resolve(d))) {
     format: REJECT_FORMAT, version: REJECT_VERSION, mean: head.mean, std: head.std, network: head.network, threshold, degenerate, baselines,
     card: {
       what: 'not-a-digit reject head: dense(32, ReLU) -> dense(2) softmax over F6, the ten scores, their max probability, log-sum-exp, top score and margin, and three stroke figures (count, log tortuosity, log aspect)',
-      recipe: { ...DEFAULT_HEAD_RECIPE, seed, optimizer: 'Adam, cosine decay to 1%', batches: 'half digits, half non-digits', loss: 'softmax cross-entropy', thresholdRate: rate },
+      recipe: { ...DEFAULT_HEAD_RECIPE, seed, optimizer: 'Adam, cosine decay to 1%', batches: 'half digits, half non-digits', loss: 'softmax cross-entropy', thresholdRate: rate, distortedDigitCopies: copies, distortion: 'rotation ±15°, shear ±0.3, aspect ±20% of the strokes' },
       data: {
         dataset: 'UNIPEN train_r01_v07 sections 1a (digits) and 1b/1c/1d (letters, symbols), ../shared/data/unipen-dev and unipen-nondigit-dev; UNIPEN Consortium (1999), doi:10.5281/zenodo.1195803, CC BY 4.0',
         writers: `the ${train.size} training writers of the model's card only; ${validation.size} of them (a quarter per institution, seed ${seed}) set the thresholds`,
