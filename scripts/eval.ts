@@ -10,6 +10,7 @@ interface Subcommand {
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   mnist: { summary: 'accuracy and confusion matrix on the 10k MNIST test set', load: () => import('./eval/mnist.ts') },
   ink: { summary: 'accuracy on labelled pen inks (JSON Lines) through the ink pipeline and the runtime', load: () => import('./eval/ink.ts') },
+  nondigit: { summary: 'not-a-digit verdict on digits and letters/symbols: flaggedDigits, flaggedNonDigits, per file and kind', load: () => import('./eval/nondigit.ts') },
   personalize: { summary: 'per-writer fine-tuning on K samples per digit: before/after on their other digits and on MNIST', load: () => import('./eval/personalize.ts') },
 };
 

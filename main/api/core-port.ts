@@ -1,3 +1,4 @@
+import type { RejectHead } from '../nondigit/head.ts';
 import type { NetworkSpec } from '../engine/spec.ts';
 import type { Weights } from '../engine/weights.ts';
 import type { EventPayloads, Requests, Responses } from './contract.ts';
@@ -28,6 +29,8 @@ export interface LoadedModel {
     readonly activations: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: Float32Array }[];
   }>;
   release(): Promise<void>;
+  /** The folder's not-a-digit reject head; null or absent when it has none (only the stroke checks run). */
+  readonly reject?: RejectHead | null;
 }
 
 /** A model folder read without a session: what describing a model and showing its kernels need. */

@@ -193,6 +193,19 @@ export const PreprocessStepsSchema = z.strictObject({
   centred: ImageSchema,
 });
 
+/**
+ * Is the ink a digit at all? Computed by the core (main/nondigit) from the same predict pass; the ten
+ * probabilities are unchanged by it. `signal` says which check decided, `reason` is a code the page
+ * translates, `score` and `threshold` are that signal's value and limit (higher = less like a digit).
+ */
+export const NonDigitVerdictSchema = z.strictObject({
+  flagged: z.boolean(),
+  signal: z.enum(['reject-head', 'degenerate-ink', 'max-softmax', 'energy', 'rbf-distance']).nullable(),
+  reason: z.enum(['dot', 'line', 'scribble', 'unlike-digits', 'low-confidence']).nullable(),
+  score: z.number(),
+  threshold: z.number(),
+});
+
 export const PredictResponseSchema = z.strictObject({
   modelId: ModelIdSchema,
   arch: ArchSchema,
@@ -200,6 +213,7 @@ export const PredictResponseSchema = z.strictObject({
   empty: z.boolean(),
   probabilities: z.array(z.number().min(0).max(1)).length(10),
   top: z.int().min(0).max(9),
+  nonDigit: NonDigitVerdictSchema,
   /** The 28x28 image in [0, 1] the ink pipeline produced (ink = 1). */
   input: ImageSchema,
   /** The exact tensor the network read: 28x28 in [0,1] (modern) or 32x32 in -0.1..1.175 (classic). */

@@ -11,6 +11,7 @@ import { asApiError } from './errors.ts';
 import { createPersonal, withoutDataFolder, type PersonalData } from './personal.ts';
 import { scanModels, type ModelEntry, type ModelRoot } from '../versions/registry.ts';
 import { trainingResult } from './training-result.ts';
+import { judgeNonDigit, verdictLayers } from '../nondigit/verdict.ts';
 
 export type ModelLoader = (dir: string) => Promise<LoadedModel>;
 export type ModelReader = (dir: string) => Promise<ModelDescription>;
@@ -265,12 +266,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       let top = 0;
       for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[top]) top = i;
       const { height, width } = model.spec.input;
+      const layers = verdictLayers(model.spec);
+      const nonDigit = judgeNonDigit({
+        ink: request.ink, empty: prepared.empty, spec: model.spec,
+        penultimate: result.activations.find((a) => a.name === layers.penultimate)?.data ?? [],
+        scores: result.activations.find((a) => a.name === layers.scores)?.data ?? [],
+      }, model.reject ?? null);
       const response: PredictResponse = {
         modelId: id,
         arch: archOf(model.spec),
         empty: prepared.empty,
         probabilities,
         top,
+        nonDigit,
         input: image(28, 28, prepared.image28),
         networkInput: image(width, height, input),
         activations: result.activations.map((a) => ({ name: a.name, shape: [...a.shape], data: new Float32Array(a.data) })),

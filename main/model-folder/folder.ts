@@ -5,6 +5,7 @@ import { LAYER_KINDS as ENGINE_LAYER_KINDS, networkInfo, weightsFromFile, weight
 import { exportOnnx } from '../onnx/export.ts';
 import { writeFileAtomic } from '../storage/durable.ts';
 import { weightsProblem } from '../onnx/parameters.ts';
+import { rejectHeadFromFile, type RejectHead, type RejectHeadFile } from '../nondigit/head.ts';
 
 /**
  * A model on disk is a folder of three files: the ONNX graph the runtime executes, the engine weights
@@ -13,7 +14,9 @@ import { weightsProblem } from '../onnx/parameters.ts';
 export const MODEL_FILE = 'model.onnx';
 export const WEIGHTS_FILE = 'weights.json';
 export const META_FILE = 'meta.json';
-export type ModelFileName = typeof MODEL_FILE | typeof WEIGHTS_FILE | typeof META_FILE;
+/** Optional: the not-a-digit reject head (main/nondigit), trained on this model's F6 and scores. */
+export const REJECT_FILE = 'reject.json';
+export type ModelFileName = typeof MODEL_FILE | typeof WEIGHTS_FILE | typeof META_FILE | typeof REJECT_FILE;
 
 /**
  * The model card. Training writes arch, metrics, recipe and so on; readers rely only on it being a JSON
@@ -31,14 +34,16 @@ export interface Integrity {
   readonly algorithm: 'sha256';
   readonly [MODEL_FILE]: string;
   readonly [WEIGHTS_FILE]: string;
+  /** Present when the folder has a reject head; a reject.json the record does not name is refused. */
+  readonly [REJECT_FILE]?: string;
 }
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export function integrityOf(onnx: Uint8Array, weightsJson: Uint8Array): Integrity {
-  return { algorithm: 'sha256', [MODEL_FILE]: sha256(onnx), [WEIGHTS_FILE]: sha256(weightsJson) };
+export function integrityOf(onnx: Uint8Array, weightsJson: Uint8Array, rejectJson?: Uint8Array | null): Integrity {
+  return { algorithm: 'sha256', [MODEL_FILE]: sha256(onnx), [WEIGHTS_FILE]: sha256(weightsJson), ...(rejectJson ? { [REJECT_FILE]: sha256(rejectJson) } : {}) };
 }
 
 export interface ModelFolder {
@@ -47,6 +52,8 @@ export interface ModelFolder {
   readonly meta: ModelCard;
   /** The bytes of model.onnx. */
   readonly onnx: Uint8Array;
+  /** The reject head of reject.json, or null when the folder has none. */
+  readonly reject: RejectHead | null;
 }
 
 /** A model folder that cannot be used; `file` is the file at fault and the message names its path. */
@@ -101,11 +108,32 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
       }
     }
   }
-  return { spec, weights, meta, onnx };
+  const rejectPath = join(dir, REJECT_FILE);
+  const rejectBytes = await readBytes(rejectPath).catch((err: unknown) => {
+    if (err instanceof ModelLoadError && (err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return null;
+    throw err;
+  });
+  let reject: RejectHead | null = null;
+  if (!rejectBytes && (meta.integrity as unknown as Partial<Record<string, unknown>> | undefined)?.[REJECT_FILE] !== undefined) {
+    throw new ModelLoadError(rejectPath, `the file is missing, but ${META_FILE} records its SHA-256`);
+  }
+  if (rejectBytes) {
+    const recorded = meta.integrity as unknown as Partial<Record<string, unknown>> | undefined;
+    if (recorded !== undefined && recorded[REJECT_FILE] !== sha256(rejectBytes)) {
+      throw new ModelLoadError(rejectPath, `the file does not match the SHA-256 recorded in ${META_FILE}${recorded[REJECT_FILE] === undefined ? ' (it records none for it)' : ''}: it was changed or added after the model was written`);
+    }
+    try {
+      reject = rejectHeadFromFile(parseJson(rejectPath, rejectBytes));
+    } catch (err) {
+      if (err instanceof ModelLoadError) throw err;
+      throw new ModelLoadError(rejectPath, `not a usable reject head: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return { spec, weights, meta, onnx, reject };
 }
 
 /** Writes the three files of a model folder (exporting model.onnx from the weights), each atomically. */
-export async function writeModelFolder(dir: string, model: { spec: NetworkSpec; weights: Weights; meta: ModelCard }): Promise<void> {
+export async function writeModelFolder(dir: string, model: { spec: NetworkSpec; weights: Weights; meta: ModelCard; reject?: RejectHeadFile | null }): Promise<void> {
   const problem = weightsProblem(model.spec, model.weights);
   if (problem) throw new Error(`cannot write model folder ${dir}: ${problem}`);
   if (model.meta.arch !== undefined && model.meta.arch !== model.spec.arch) {
@@ -117,8 +145,10 @@ export async function writeModelFolder(dir: string, model: { spec: NetworkSpec; 
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, WEIGHTS_FILE), weightsJson);
   await writeFileAtomic(join(dir, MODEL_FILE), onnx);
+  const rejectJson = model.reject ? encoder.encode(`${JSON.stringify(model.reject)}\n`) : null;
+  if (rejectJson) await writeFileAtomic(join(dir, REJECT_FILE), rejectJson);
   // meta.json last: a folder is complete, and its digests true, once its card is there.
-  const meta = { arch: model.spec.arch, ...model.meta, integrity: integrityOf(onnx, weightsJson) };
+  const meta = { arch: model.spec.arch, ...model.meta, integrity: integrityOf(onnx, weightsJson, rejectJson) };
   await writeFileAtomic(join(dir, META_FILE), encoder.encode(`${JSON.stringify(meta, null, 2)}\n`));
 }
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { networkInfo, totalMacs, totalParams, type Head, type LayerInfo, type NetworkSpec, type Weights } from '../engine/index.ts';
 import { INPUT_NAME, PROBABILITIES_NAME } from '../onnx/export.ts';
+import type { RejectHead } from '../nondigit/head.ts';
 import { MODEL_FILE, ModelLoadError, readModelFolder, type ModelCard, type ModelFolder } from '../model-folder/folder.ts';
 
 export { ModelLoadError } from '../model-folder/folder.ts';
@@ -56,6 +57,8 @@ export class ModelRuntime {
   /** The spec and engine weights the ONNX graph was exported from (for parity checks and fine-tuning). */
   readonly spec: NetworkSpec;
   readonly weights: Weights;
+  /** The folder's not-a-digit reject head (reject.json), null when it has none. */
+  readonly reject: RejectHead | null;
   private readonly session: ort.InferenceSession;
   private readonly layerNames: readonly string[];
   private readonly sampleSize: number;
@@ -68,6 +71,7 @@ export class ModelRuntime {
     this.session = session;
     this.spec = folder.spec;
     this.weights = folder.weights;
+    this.reject = folder.reject;
     this.layerNames = layers.map((l) => l.name);
     this.sampleSize = channels * height * width;
     this.info = {

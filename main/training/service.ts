@@ -124,7 +124,7 @@ export class TrainingService {
         const outcome = await job.done;
         if (outcome.status === 'cancelled') return { status: 'cancelled', jobId };
         if (outcome.card.mnist.before !== null) this.mnistAccuracy.set(baseId, outcome.card.mnist.before);
-        const version = await versions.savePersonal({ spec: folder.spec, weights: outcome.weights, parent: baseId, card: personalCard(base, outcome.card) });
+        const version = await versions.savePersonal({ spec: folder.spec, weights: outcome.weights, parent: baseId, card: personalCard(base, outcome.card), reject: folder.reject?.file ?? null });
         return { status: 'done', jobId, version, card: outcome.card };
       } finally {
         this.running = null;

@@ -7,6 +7,7 @@ import { modelRoots } from './paths.ts';
 import { scanModels, type ModelEntry } from './registry.ts';
 import type { ParityReport } from '../runtime/index.ts';
 import { readModelFolder, writeModelFolder, type ModelCard } from '../model-folder/folder.ts';
+import type { RejectHeadFile } from '../nondigit/head.ts';
 import { verifyModel } from './verify.ts';
 
 export { parityInputs } from './parity-inputs.ts';
@@ -203,13 +204,14 @@ export class ModelVersions {
    * Writes a new personal model folder (staged, then renamed into place, so a crash never leaves a
    * half-written version listed) and returns it. It is not activated.
    */
-  async savePersonal(model: { spec: NetworkSpec; weights: Weights; card: ModelCard; parent: string | null; id?: string }): Promise<ModelVersion> {
+  async savePersonal(model: { spec: NetworkSpec; weights: Weights; card: ModelCard; parent: string | null; id?: string; reject?: RejectHeadFile | null }): Promise<ModelVersion> {
     const createdAt = new Date();
     const id = model.id ?? (await this.freeId(`${model.spec.arch}-personal-${stamp(createdAt)}`));
     const staging = join(this.stagingDir, `${id}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     const meta: ModelCard = { arch: model.spec.arch, personal: true, parent: model.parent, createdAt: createdAt.toISOString(), ...model.card };
     try {
-      await writeModelFolder(staging, { spec: model.spec, weights: model.weights, meta });
+      // the base's not-a-digit reject head comes along (copied, not refitted)
+      await writeModelFolder(staging, { spec: model.spec, weights: model.weights, meta, reject: model.reject ?? null });
       await rename(staging, join(this.personalDir, id));
     } catch (err) {
       await rm(staging, { recursive: true, force: true });

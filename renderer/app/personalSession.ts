@@ -28,6 +28,16 @@ function failed(error: unknown): void {
 
 // ---------------------------------------------------------------- saving from the canvas
 
+/**
+ * When the prediction shown for the drawing says "not a digit", saving asks once whether to save it
+ * under the person's label anyway (their label wins); true = go ahead.
+ */
+function confirmNonDigit(label: number): boolean {
+  const shown = useStudio.getState().prediction;
+  if (!shown || shown.response.empty || !shown.response.nonDigit.flagged) return true;
+  return window.confirm(t('nonDigit.confirmSave', { digit: label }));
+}
+
 /** Saves the drawing on the field as a sample of `label`, clears the field, and offers Undo. */
 export async function saveSample(label: number): Promise<void> {
   const state = useStudio.getState();
@@ -36,6 +46,7 @@ export async function saveSample(label: number): Promise<void> {
     personalActions.showToast({ tone: 'info', message: t('save.drawFirst') });
     return;
   }
+  if (!confirmNonDigit(label)) return;
   try {
     const saved = await (await api()).addSample({ ink, label, how: 'saved' });
     actions.clear();
@@ -50,6 +61,7 @@ export async function saveSample(label: number): Promise<void> {
 export async function saveCorrection(label: number): Promise<void> {
   const shown = useStudio.getState().prediction;
   if (!shown || shown.response.empty || shown.ink.strokes.length === 0) return;
+  if (!confirmNonDigit(label)) return;
   try {
     const saved = await (await api()).addSample({ ink: shown.ink, label, how: 'corrected', predicted: shown.response.top, modelId: shown.response.modelId });
     actions.clear();

@@ -56,6 +56,26 @@ export const en = {
     error: 'The prediction failed: {{message}}',
     updating: 'Updating',
   },
+  nonDigit: {
+    badge: 'Not a digit',
+    closest: 'closest digit {{digit}}, {{percent}}',
+    reason: {
+      dot: 'A single dot: there is no shape to read.',
+      line: 'One straight slanted line: no digit is drawn like that.',
+      scribble: 'A scribble: far more ink or strokes than any digit has.',
+      'unlike-digits': 'Its features are unlike every digit the model was trained on.',
+      'low-confidence': 'The model is unsure which digit this could be.',
+    },
+    signal: {
+      'reject-head': 'Said by the reject head',
+      'degenerate-ink': 'Said by the stroke checks',
+      'max-softmax': 'Said by the top probability',
+      energy: 'Said by the energy score',
+      'rbf-distance': 'Said by the RBF distance',
+    },
+    why: 'Softmax always spreads 100% over the ten digits, even for a letter: it was never shown anything else, and far from its training data the logits can grow without bound, so a letter A may read "4, 100% sure". A second opinion decides whether this is a digit at all: a small reject head trained on the network\'s F6 features and scores for digits and for letters and symbols, after checks of the strokes (a dot, one slanted line, a scribble). The ten probabilities below are still the network\'s own.',
+    confirmSave: 'The model says this is not a digit. Save it as a {{digit}} anyway?',
+  },
   sees: {
     title: 'What the network sees',
     captionModern: 'The 28×28 image the model read: your ink cropped, scaled and centred as MNIST digits were.',

@@ -58,6 +58,26 @@ export const zhCN: Resources = {
     error: '识别失败：{{message}}',
     updating: '更新中',
   },
+  nonDigit: {
+    badge: '不是数字',
+    closest: '最接近的数字 {{digit}}，{{percent}}',
+    reason: {
+      dot: '只有一个点：没有可识别的形状。',
+      line: '一条倾斜的直线：没有数字是这样写的。',
+      scribble: '乱涂：笔迹或笔画远多于任何数字。',
+      'unlike-digits': '它的特征与模型训练过的所有数字都不相像。',
+      'low-confidence': '模型无法确定这可能是哪个数字。',
+    },
+    signal: {
+      'reject-head': '由拒识头判定',
+      'degenerate-ink': '由笔画检查判定',
+      'max-softmax': '由最高概率判定',
+      energy: '由能量分数判定',
+      'rbf-distance': '由 RBF 距离判定',
+    },
+    why: 'Softmax 总是把 100% 分配给十个数字，即使是字母也一样：网络从未见过别的东西，远离训练数据时 logits 可以无限增大，所以字母 A 可能被读成“4，把握 100%”。因此由第二个判断决定它是否是数字：先检查笔画（一个点、一条斜线、乱涂），再由一个小的拒识头根据网络的 F6 特征和分数判断，它用数字以及字母和符号训练。下面的十个概率仍是网络自己的输出。',
+    confirmSave: '模型认为这不是数字。仍然把它保存为 {{digit}} 吗？',
+  },
   sees: {
     title: '网络看到的图像',
     captionModern: '模型读取的 28×28 图像：笔迹按 MNIST 的方式裁剪、缩放并居中。',

@@ -18,7 +18,9 @@ export function PredictionPanel() {
   const announcement =
     verdict.kind === 'empty'
       ? t('predict.empty')
-      : `${t('predict.reads')} ${verdict.top}, ${verdict.kind === 'sure' ? t('predict.confidence', { percent: format.percent(verdict.p) }) : `${t('predict.notSure')} (${format.percent(verdict.p)})`}`;
+      : verdict.kind === 'nondigit'
+        ? `${t('nonDigit.badge')}: ${t(`nonDigit.reason.${verdict.reason}`)}`
+        : `${t('predict.reads')} ${verdict.top}, ${verdict.kind === 'sure' ? t('predict.confidence', { percent: format.percent(verdict.p) }) : `${t('predict.notSure')} (${format.percent(verdict.p)})`}`;
 
   return (
     <section className="panel prediction" aria-labelledby="prediction-title" data-testid="prediction" data-seq={shown?.seq ?? 0} data-verdict={verdict.kind} data-idle={idle}>
@@ -40,6 +42,19 @@ export function PredictionPanel() {
               <div className="verdict__headline">{t('predict.empty')}</div>
               <p className="muted">{t('predict.emptyTip')}</p>
             </div>
+          </div>
+        ) : verdict.kind === 'nondigit' ? (
+          <div className="verdict__answer verdict__answer--nondigit" data-testid="not-a-digit" data-signal={verdict.signal} data-reason={verdict.reason}>
+            <div className="verdict__label">{t('predict.reads')}</div>
+            <div className="verdict__nondigit">{t('nonDigit.badge')}</div>
+            <p className="verdict__reason">{t(`nonDigit.reason.${verdict.reason}`)}</p>
+            <Tooltip text={t('nonDigit.why')}>
+              {(describedBy) => (
+                <span className="badge badge--nondigit" tabIndex={0} aria-describedby={describedBy} data-testid="not-a-digit-signal">
+                  {t(`nonDigit.signal.${verdict.signal}`)} · {t('nonDigit.closest', { digit: verdict.top, percent: format.percent(verdict.p) })}
+                </span>
+              )}
+            </Tooltip>
           </div>
         ) : (
           <div className={`verdict__answer verdict__answer--${verdict.kind}`}>

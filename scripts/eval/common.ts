@@ -43,3 +43,24 @@ export function trainingWriters(card: Readonly<Record<string, unknown>>): Set<st
   const list = data?.inks?.trainWriters;
   return new Set(Array.isArray(list) ? list.filter((w): w is string => typeof w === 'string') : []);
 }
+
+/**
+ * Takes list options out of `args`: `--digits a.jsonl b.jsonl --model X` gives digits [a, b] and leaves
+ * `--model X`; every word after a list option up to the next `--option` belongs to it (shell globs).
+ */
+export function takeLists<K extends string>(args: readonly string[], names: readonly K[]): { lists: Record<K, string[]>; rest: string[] } {
+  const lists = Object.fromEntries(names.map((n) => [n, [] as string[]])) as Record<K, string[]>;
+  const rest: string[] = [];
+  let current: K | null = null;
+  for (const a of args) {
+    if (a.startsWith('--')) {
+      const name = a.slice(2) as K;
+      current = names.includes(name) ? name : null;
+      if (current === null) rest.push(a);
+      continue;
+    }
+    if (current !== null) lists[current].push(a);
+    else rest.push(a);
+  }
+  return { lists, rest };
+}

@@ -247,7 +247,8 @@ describe('fine-tuning', () => {
 describe('the training service', () => {
   async function setUp(name: string, inkCount: number) {
     const bundledDir = join(work, name, 'native-models');
-    await writeModelFolder(join(bundledDir, 'modern'), { spec: MODERN_LENET5, weights: buildNetwork(MODERN_LENET5, { seed: 1 }).getWeights(), meta: { title: 'Modern' } });
+    const reject = JSON.parse(await readFile(join(import.meta.dirname, '../../native-models/modern/reject.json'), 'utf8'));
+    await writeModelFolder(join(bundledDir, 'modern'), { spec: MODERN_LENET5, weights: buildNetwork(MODERN_LENET5, { seed: 1 }).getWeights(), meta: { title: 'Modern' }, reject });
     const replayFile = join(bundledDir, 'replay-mnist.bin');
     await writeFile(replayFile, encodeReplay({ train: subset(digits, range(0, 300)), test: subset(digits, range(300, 400)) }));
     const versions = await ModelVersions.open({ bundledDir, dataDir: join(work, name, 'data') });
@@ -277,6 +278,10 @@ describe('the training service', () => {
     const meta = JSON.parse(await readFile(join(r.version.dir, 'meta.json'), 'utf8'));
     expect(meta.fineTune.heldOut).toEqual(r.card.heldOut);
     expect(meta.description).toMatch(/Fine-tuned from modern on \d+ of your samples/);
+    // the base's not-a-digit reject head comes along, sealed in the new card
+    const baseHead = await readFile(join(import.meta.dirname, '../../native-models/modern/reject.json'), 'utf8');
+    expect(JSON.parse(await readFile(join(r.version.dir, 'reject.json'), 'utf8'))).toEqual(JSON.parse(baseHead));
+    expect(meta.integrity['reject.json']).toMatch(/^[0-9a-f]{64}$/);
     expect((await versions.active()).id).toBe('modern'); // saved, not activated
     expect(events.filter((e) => e.name === 'trainingProgress').length).toBeGreaterThan(0);
     expect(events.at(-1)).toEqual({ name: 'trainingFinished', payload: r });
