@@ -5,6 +5,7 @@ import { readCharacterFile } from '../../main/data/nondigits.ts';
 import type { Ink } from '../../main/ink/types.ts';
 import { LOOK_ALIKES, verdictLayers } from '../../main/nondigit/index.ts';
 import type { ModelRuntime } from '../../main/runtime/index.ts';
+import { argmaxRow } from '../../main/runtime/evaluate.ts';
 
 /** One ink to judge: a digit (label 0-9) or a character of the non-digit data. */
 export interface JudgedInk {
@@ -70,9 +71,7 @@ export async function runPass(runtime: ModelRuntime, inks: readonly { ink: Ink }
     const sc = result.activations.find((a) => a.name === names.scores)!;
     const pn = pen.data.length / chunk.length, cn = sc.data.length / chunk.length;
     chunk.forEach((_, k) => {
-      const probs = result.probabilities.subarray(k * cn, (k + 1) * cn);
-      let top = 0;
-      for (let i = 1; i < cn; i++) if (probs[i] > probs[top]) top = i;
+      const top = argmaxRow(result.probabilities, k, cn);
       out.push({ empty: empty[k], top, penultimate: pen.data.slice(k * pn, (k + 1) * pn), scores: sc.data.slice(k * cn, (k + 1) * cn) });
     });
   }
