@@ -14,10 +14,12 @@ export const LAYERS = {
   'main/api': { folders: ['main/engine', 'main/ink', 'main/nondigit'], packages: ['zod'] },
   // Node
   'main/storage': { folders: [], packages: ['node:*'] },
-  'main/parallel': { folders: ['main/engine'], packages: ['node:*'] },
+  // the engine's WebAssembly kernels: found beside the bundle, or compiled from source with wabt
+  'main/wasm': { folders: ['main/engine'], packages: ['node:*'] },
+  'main/parallel': { folders: ['main/engine', 'main/wasm'], packages: ['node:*'] },
   'main/data': { folders: ['main/engine', 'main/ink'], packages: ['node:*'] },
   'main/model-folder': { folders: ['main/engine', 'main/onnx', 'main/storage', 'main/nondigit'], packages: ['node:*'] },
-  'main/runtime': { folders: ['main/engine', 'main/onnx', 'main/data', 'main/nondigit', 'main/model-folder'], packages: ['node:*', 'onnxruntime-node'] },
+  'main/runtime': { folders: ['main/engine', 'main/onnx', 'main/data', 'main/nondigit', 'main/model-folder', 'main/wasm'], packages: ['node:*', 'onnxruntime-node'] },
   'main/samples': { folders: ['main/ink', 'main/api', 'main/data', 'main/storage'], packages: ['node:*', 'zod', 'fflate', 'pngjs'] },
   'main/versions': { folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/storage', 'main/model-folder', 'main/runtime'], packages: ['node:*', 'zod'] },
   'main/training': { folders: ['main/engine', 'main/ink', 'main/nondigit', 'main/data', 'main/parallel', 'main/model-folder', 'main/versions'], packages: ['node:*', 'zod'] },

@@ -13,6 +13,8 @@ export * from './ops/activations.ts';
 export * from './ops/dense.ts';
 export * from './ops/rbf.ts';
 export * from './ops/softmax.ts';
+export * from './kernels/matrix-kernels.ts';
+export * from './kernels/wasm-kernels.ts';
 export * from './optim.ts';
 export * from './augment.ts';
 export * from './dataset.ts';

@@ -9,6 +9,7 @@ import { subsampleBackwardInto, subsampleForwardInto } from './ops/subsample.ts'
 import { denseBackwardInto, denseForwardInto } from './ops/dense.ts';
 import { rbfBackwardInto, rbfForwardInto } from './ops/rbf.ts';
 import { rbfCriterionInto, softmaxCrossEntropyInto, softmaxInto } from './ops/softmax.ts';
+import { activeKernels, type MatrixKernels } from './kernels/matrix-kernels.ts';
 
 /** One parameter tensor: a view into the network's flat parameter and gradient arrays. */
 export interface Param {
@@ -48,7 +49,11 @@ export interface BuildOptions {
   readonly paramBuffer?: Float32Array;
   /** Place the gradients in this array. */
   readonly gradBuffer?: Float32Array;
+  /** The matrix kernels its layers run on; absent = the thread's default at each call (activeKernels). */
+  readonly kernels?: MatrixKernels;
 }
+
+type KernelsOf = () => MatrixKernels;
 
 /** How a runner initializes one of the tensors its layer description lists. */
 interface ParamRequest {
@@ -117,7 +122,7 @@ class ActivationStage {
   }
 }
 
-function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo): Runner {
+function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo, kernels: KernelsOf): Runner {
   const [inC, inH, inW] = info.inputShape;
   const [kh, kw] = info.kernel!;
   const stride = info.stride!;
@@ -132,11 +137,15 @@ function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo
   let geometry: Conv2dGeometry | null = null;
   let cols = new Float32Array(0);
   const geom = (batch: number): Conv2dGeometry => {
-    if (!geometry || geometry.batch !== batch) {
-      geometry = conv2dGeometry([batch, inC, inH, inW], [O, inC, kh, kw], { stride, padding });
-      if (cols.length < conv2dScratchSize(geometry)) cols = new Float32Array(conv2dScratchSize(geometry));
-    }
+    if (!geometry || geometry.batch !== batch) geometry = conv2dGeometry([batch, inC, inH, inW], [O, inC, kh, kw], { stride, padding });
     return geometry;
+  };
+  /** The TypeScript kernels' scratch; kernels with a workspace of their own need none. */
+  const scratch = (g: Conv2dGeometry, k: MatrixKernels): Float32Array | undefined => {
+    if (k.workspace(0, 0)) return undefined;
+    const size = conv2dScratchSize(g, k);
+    if (cols.length < size) cols = new Float32Array(size);
+    return cols;
   };
   const weightInit = initFor(info.activation, rowFanIn, inC * kh * kw);
   return {
@@ -150,14 +159,16 @@ function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo
     bind(params) { [w, b] = params; },
     forward(x, batch) {
       const g = geom(batch);
+      const k = kernels();
       act.ensure(batch * this.outSize);
-      conv2dForwardInto(g, x, w.data, b.data, act.target(), cols);
+      conv2dForwardInto(g, x, w.data, b.data, act.target(), scratch(g, k), k);
       return act.apply(batch * this.outSize);
     },
     backward(x, dy, dx, batch) {
       const g = geom(batch);
       const dPre = act.grad(dy, batch * this.outSize);
-      conv2dBackwardInto(g, x, w.data, dPre, dx, w.grad, b.grad, cols);
+      const k = kernels();
+      conv2dBackwardInto(g, x, w.data, dPre, dx, w.grad, b.grad, scratch(g, k), k);
       if (mask) for (let i = 0; i < mask.length; i++) w.grad[i] *= mask[i];
     },
   };
@@ -220,7 +231,7 @@ function poolRunner(layer: Extract<LayerSpec, { kind: 'maxpool' | 'avgpool' | 's
   };
 }
 
-function denseRunner(layer: Extract<LayerSpec, { kind: 'dense' }>, info: LayerInfo): Runner {
+function denseRunner(layer: Extract<LayerSpec, { kind: 'dense' }>, info: LayerInfo, kernels: KernelsOf): Runner {
   const inFeatures = sizeOf(info.inputShape);
   const units = info.outputShape[0];
   const act = new ActivationStage(info.activation ?? 'identity');
@@ -236,12 +247,12 @@ function denseRunner(layer: Extract<LayerSpec, { kind: 'dense' }>, info: LayerIn
     bind(params) { [w, b] = params; },
     forward(x, batch) {
       act.ensure(batch * units);
-      denseForwardInto(batch, inFeatures, units, x, w.data, b.data, act.target());
+      denseForwardInto(batch, inFeatures, units, x, w.data, b.data, act.target(), kernels());
       return act.apply(batch * units);
     },
     backward(x, dy, dx, batch) {
       const dPre = act.grad(dy, batch * units);
-      denseBackwardInto(batch, inFeatures, units, x, w.data, dPre, dx, w.grad, b.grad);
+      denseBackwardInto(batch, inFeatures, units, x, w.data, dPre, dx, w.grad, b.grad, kernels());
     },
   };
 }
@@ -288,13 +299,13 @@ function rbfRunner(layer: Extract<LayerSpec, { kind: 'rbf' }>, info: LayerInfo):
   };
 }
 
-function runnerFor(layer: LayerSpec, info: LayerInfo): Runner {
+function runnerFor(layer: LayerSpec, info: LayerInfo, kernels: KernelsOf): Runner {
   switch (layer.kind) {
-    case 'conv': return convRunner(layer, info);
+    case 'conv': return convRunner(layer, info, kernels);
     case 'maxpool':
     case 'avgpool':
     case 'subsample': return poolRunner(layer, info);
-    case 'dense': return denseRunner(layer, info);
+    case 'dense': return denseRunner(layer, info, kernels);
     case 'activation':
     case 'flatten': return elementwiseRunner(layer, info);
     case 'rbf': return rbfRunner(layer, info);
@@ -336,7 +347,9 @@ export class Network {
       throw new ShapeError('network', `the last layer ${last.name} must output a vector of class scores, got ${formatShape(last.outputShape)}`);
     }
     this.classes = last.outputShape[0];
-    this.runners = spec.layers.map((l, i) => runnerFor(l, this.layers[i]));
+    const fixed = options.kernels;
+    const kernels: KernelsOf = fixed ? () => fixed : activeKernels;
+    this.runners = spec.layers.map((l, i) => runnerFor(l, this.layers[i], kernels));
     for (const r of this.runners) {
       const described = r.info.tensors.map((t) => t.name).join(', ');
       const made = r.params.map((p) => p.tensor.name).join(', ');

@@ -7,6 +7,8 @@ import { Network } from '../engine/network.ts';
 import type { NetworkSpec } from '../engine/spec.ts';
 import { ShardComputer } from '../engine/train/shard.ts';
 import { CTRL_COUNT, CTRL_DONE, CTRL_EPOCH, CTRL_SIZE, CTRL_STEP, CTRL_STOP, shardRange, type WorkerSetup } from '../engine/train/shared.ts';
+import type { MatrixKernels } from '../engine/kernels/matrix-kernels.ts';
+import { engineKernels, type KernelChoice } from '../wasm/load-kernels.ts';
 
 /** Atomics.waitAsync (ES2024; in Node since 16), which the ES2023 lib the project compiles against lacks. */
 type AtomicsWaitAsync = typeof Atomics & {
@@ -33,27 +35,35 @@ export class GradientPool {
   /** Rejects the batch that is waiting for the workers, if one is. */
   private rejectPending: ((err: Error) => void) | null = null;
   private readonly exited = new Set<Worker>();
+  /** The matrix kernels every thread of the pool runs on. */
+  readonly kernels: KernelChoice;
 
   private constructor(
     spec: NetworkSpec,
     readonly workers: number,
     readonly maxBatch: number,
-    private readonly shared: Omit<WorkerSetup, 'shard' | 'spec' | 'workers' | 'maxBatch' | 'seed' | 'augment' | 'count' | 'width' | 'height'>,
+    private readonly shared: Omit<WorkerSetup, 'shard' | 'spec' | 'workers' | 'maxBatch' | 'seed' | 'augment' | 'kernels' | 'count' | 'width' | 'height'>,
     data: ImageDataset,
     seed: number,
     augment: AugmentConfig | null,
+    kernels: MatrixKernels,
   ) {
     const paramCount = new Float32Array(shared.params).length;
     this.grads = new Float32Array(shared.grads);
-    this.network = new Network(spec, { paramBuffer: new Float32Array(shared.params), gradBuffer: this.grads.subarray(0, paramCount) });
+    this.kernels = kernels.name;
+    this.network = new Network(spec, { paramBuffer: new Float32Array(shared.params), gradBuffer: this.grads.subarray(0, paramCount), kernels });
     this.ctrl = new Int32Array(shared.ctrl);
     this.indices = new Int32Array(shared.indices);
     this.stats = new Float64Array(shared.stats);
     this.local = new ShardComputer(this.network, data, augment, seed, Math.ceil(maxBatch / workers) + 1);
   }
 
-  /** Builds the pool; `initial` holds the starting parameters (the flat array of a built Network). */
-  static async create(spec: NetworkSpec, initial: Float32Array, data: ImageDataset, options: { workers: number; maxBatch: number; seed: number; augment: AugmentConfig | null }): Promise<GradientPool> {
+  /**
+   * Builds the pool; `initial` holds the starting parameters (the flat array of a built Network).
+   * `kernels`: the matrix kernels of every thread (default: the SIMD ones where they load).
+   */
+  static async create(spec: NetworkSpec, initial: Float32Array, data: ImageDataset, options: { workers: number; maxBatch: number; seed: number; augment: AugmentConfig | null; kernels?: KernelChoice }): Promise<GradientPool> {
+    const kernels = await engineKernels({ want: options.kernels });
     const workers = Math.max(1, Math.floor(options.workers));
     const P = initial.length;
     const params = new SharedArrayBuffer(P * 4);
@@ -72,11 +82,11 @@ export class GradientPool {
       labels,
     };
     const sharedData: ImageDataset = { count: data.count, width: data.width, height: data.height, images: new Uint8Array(images), labels: new Uint8Array(labels) };
-    const pool = new GradientPool(spec, workers, options.maxBatch, shared, sharedData, options.seed, options.augment);
+    const pool = new GradientPool(spec, workers, options.maxBatch, shared, sharedData, options.seed, options.augment, kernels.instance);
     const script = workerScript();
     const ready: Promise<void>[] = [];
     for (let s = 1; s < workers; s++) {
-      const setup: WorkerSetup = { ...shared, spec, shard: s, workers, maxBatch: options.maxBatch, seed: options.seed, augment: options.augment, count: data.count, width: data.width, height: data.height };
+      const setup: WorkerSetup = { ...shared, spec, shard: s, workers, maxBatch: options.maxBatch, seed: options.seed, augment: options.augment, kernels: kernels.kernels, count: data.count, width: data.width, height: data.height };
       const w = new Worker(script.url, { workerData: { ...setup, entry: script.entry } });
       pool.threads.push(w);
       ready.push(new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import { networkInfo, totalMacs, totalParams, type Head, type LayerInfo, type Ne
 import { INPUT_NAME, PROBABILITIES_NAME } from '../onnx/export.ts';
 import type { RejectHead } from '../nondigit/head.ts';
 import { MODEL_FILE, ModelLoadError, readModelFolder, type ModelCard, type ModelFolder } from '../model-folder/folder.ts';
+import { loadEngineKernels } from '../wasm/load-kernels.ts';
 
 export { ModelLoadError } from '../model-folder/folder.ts';
 
@@ -93,6 +94,8 @@ export class ModelRuntime {
   }
 
   static async fromFolder(folder: ModelFolder, dir: string | null = null): Promise<ModelRuntime> {
+    // the engine's parity checks and explanations run in this thread: give them the SIMD kernels
+    await loadEngineKernels();
     const modelPath = dir === null ? MODEL_FILE : join(dir, MODEL_FILE);
     let session: ort.InferenceSession;
     try {

@@ -11,7 +11,7 @@ import { wrapBridge } from '../../renderer/transport/bridge.ts';
 import { buildMain } from '../../scripts/build-main.ts';
 import { asImageDataset, loadMnist } from '../../main/data/mnist.ts';
 import { subset } from '../../main/data/split.ts';
-import { buildNetwork, MODERN_LENET5 } from '../../main/engine/index.ts';
+import { buildNetwork, createWasmKernels, MODERN_LENET5 } from '../../main/engine/index.ts';
 import { fineTuneOptions, type FineTuneInput, type WorkerMessage } from '../../main/training/index.ts';
 import { makeModelsDir, unipenInks } from './api-fixtures.ts';
 
@@ -258,6 +258,13 @@ describe('the built desktop shell, against a fake Electron', () => {
     await api.activateModel({ id: 'modern' });
     expect(changes).toEqual(['classic']);
     expect(() => bridge.onEvent('nope' as never, () => undefined)).toThrow(/unknown event/);
+  });
+
+  it('ships the engine\'s WebAssembly SIMD kernels beside the bundles, compiled from main/wasm/kernels.wat', async () => {
+    const kernels = createWasmKernels(await readFile(join(work, 'dist/main/kernels.wasm')));
+    const c = new Float32Array(2);
+    kernels.gemm(false, false, 1, 2, 2, Float32Array.from([1, 2]), 0, Float32Array.from([3, 4, 5, 6]), 0, c, 0, false);
+    expect([...c]).toEqual([13, 16]);
   });
 
   it('bundles the training workers: a fine-tune runs from the built files, with a gradient thread of its own', async () => {

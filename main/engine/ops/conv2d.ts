@@ -1,6 +1,6 @@
 import { expectShape, formatShape, ShapeError, tensor, type Tensor } from '../tensor.ts';
 import { convOutputSize } from '../arithmetic.ts';
-import { gemmNN, gemmNTAccumulate, gemmTN } from './gemm.ts';
+import { activeKernels, type MatrixKernels, type Unrolling } from '../kernels/matrix-kernels.ts';
 
 /**
  * 2-D convolution (cross-correlation, as every deep-learning library defines it) over NCHW batches,
@@ -45,17 +45,22 @@ export function conv2dGeometry(inputShape: readonly number[], weightShape: reado
   return { batch, inC, inH, inW, outC, kh, kw, strideH, strideW, padH, padW, outH, outW };
 }
 
-/** Unrolls image n's receptive fields into cols[(c*kh*kw) x (outH*outW)]. */
-export function im2col(g: Conv2dGeometry, x: Float32Array, n: number, cols: Float32Array): void {
+/**
+ * Unrolls image n's receptive fields into cols[(c*kh*kw) x P] (P = outH*outW), at column `colOff` of
+ * rows `ld` long: several images side by side make one wide product.
+ */
+export function im2col(g: Conv2dGeometry, x: Float32Array, n: number, cols: Float32Array, colOff = 0, ld = g.outH * g.outW): void {
   const { inC, inH, inW, kh, kw, strideH, strideW, padH, padW, outH, outW } = g;
-  const P = outH * outW;
   const imgOff = n * inC * inH * inW;
   let row = 0;
   for (let c = 0; c < inC; c++) {
     const chOff = imgOff + c * inH * inW;
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++, row++) {
-        let dst = row * P;
+        let dst = row * ld + colOff;
+        // the output columns whose input column ox*stride - pad + kj falls inside the image
+        const oxFrom = Math.min(outW, Math.max(0, Math.ceil((padW - kj) / strideW)));
+        const oxTo = Math.max(oxFrom, Math.min(outW, Math.floor((inW - 1 + padW - kj) / strideW) + 1));
         for (let oy = 0; oy < outH; oy++) {
           const iy = oy * strideH - padH + ki;
           if (iy < 0 || iy >= inH) {
@@ -63,39 +68,34 @@ export function im2col(g: Conv2dGeometry, x: Float32Array, n: number, cols: Floa
             dst += outW;
             continue;
           }
-          const rowOff = chOff + iy * inW;
-          for (let ox = 0; ox < outW; ox++, dst++) {
-            const ix = ox * strideW - padW + kj;
-            cols[dst] = ix >= 0 && ix < inW ? x[rowOff + ix] : 0;
-          }
+          const src = chOff + iy * inW - padW + kj;
+          if (oxFrom > 0) cols.fill(0, dst, dst + oxFrom);
+          for (let ox = oxFrom; ox < oxTo; ox++) cols[dst + ox] = x[src + ox * strideW];
+          if (oxTo < outW) cols.fill(0, dst + oxTo, dst + outW);
+          dst += outW;
         }
       }
     }
   }
 }
 
-/** Adds cols (the layout im2col makes) back into image n of dx. */
-export function col2imAccumulate(g: Conv2dGeometry, cols: Float32Array, n: number, dx: Float32Array): void {
+/** Adds cols (the layout im2col makes, at column colOff of rows ld long) back into image n of dx. */
+export function col2imAccumulate(g: Conv2dGeometry, cols: Float32Array, n: number, dx: Float32Array, colOff = 0, ld = g.outH * g.outW): void {
   const { inC, inH, inW, kh, kw, strideH, strideW, padH, padW, outH, outW } = g;
-  const P = outH * outW;
   const imgOff = n * inC * inH * inW;
   let row = 0;
   for (let c = 0; c < inC; c++) {
     const chOff = imgOff + c * inH * inW;
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++, row++) {
-        let src = row * P;
-        for (let oy = 0; oy < outH; oy++) {
+        let src = row * ld + colOff;
+        const oxFrom = Math.min(outW, Math.max(0, Math.ceil((padW - kj) / strideW)));
+        const oxTo = Math.max(oxFrom, Math.min(outW, Math.floor((inW - 1 + padW - kj) / strideW) + 1));
+        for (let oy = 0; oy < outH; oy++, src += outW) {
           const iy = oy * strideH - padH + ki;
-          if (iy < 0 || iy >= inH) {
-            src += outW;
-            continue;
-          }
-          const rowOff = chOff + iy * inW;
-          for (let ox = 0; ox < outW; ox++, src++) {
-            const ix = ox * strideW - padW + kj;
-            if (ix >= 0 && ix < inW) dx[rowOff + ix] += cols[src];
-          }
+          if (iy < 0 || iy >= inH) continue;
+          const dst = chOff + iy * inW - padW + kj;
+          for (let ox = oxFrom; ox < oxTo; ox++) dx[dst + ox * strideW] += cols[src + ox];
         }
       }
     }
@@ -111,11 +111,32 @@ export function useRowLayout(g: Conv2dGeometry): boolean {
   return g.outH * g.outW <= 4;
 }
 
-/** Scratch floats conv2dForwardInto/BackwardInto need for this geometry. */
-export function conv2dScratchSize(g: Conv2dGeometry): number {
+/** Images per product: as many as make the kernels' preferred width, at least one. */
+function imagesPerBlock(g: Conv2dGeometry, kernels: MatrixKernels): number {
+  return Math.max(1, Math.min(g.batch, Math.floor(kernels.blockColumns / (g.outH * g.outW))));
+}
+
+/** Scratch floats conv2dForwardInto/BackwardInto need for this geometry with these kernels. */
+export function conv2dScratchSize(g: Conv2dGeometry, kernels: MatrixKernels = activeKernels()): number {
   const K = g.inC * g.kh * g.kw;
   const P = g.outH * g.outW;
-  return useRowLayout(g) ? 2 * g.batch * P * K + 2 * g.batch * P * g.outC : K * P;
+  if (useRowLayout(g)) return 2 * g.batch * P * K + 2 * g.batch * P * g.outC;
+  const cols = K * P * imagesPerBlock(g, kernels);
+  // one image at a time, the products read and write the layer's own arrays; wider, they need the
+  // output (or the gradient) laid out as one matrix beside the columns
+  return imagesPerBlock(g, kernels) === 1 ? cols : cols + g.outC * P * imagesPerBlock(g, kernels);
+}
+
+/** The kernels' own unrolling, where they have one for this geometry (stride 1). */
+function unrollingFor(g: Conv2dGeometry, kernels: MatrixKernels): Unrolling | null {
+  return kernels.unrolling && g.strideH === 1 && g.strideW === 1 ? kernels.unrolling : null;
+}
+
+/** The kernels' own workspace when they have one, else the caller's scratch (grown if short). */
+function scratchFor(kernels: MatrixKernels, floats: number, staging: number, given: Float32Array | undefined): Float32Array {
+  const ws = kernels.workspace(floats, staging);
+  if (ws) return ws;
+  return given && given.length >= floats ? given : new Float32Array(floats);
 }
 
 /** rows[(n*P + p) x K]: every receptive field of the batch as one row. */
@@ -163,35 +184,71 @@ function row2imAccumulate(g: Conv2dGeometry, rows: Float32Array, dx: Float32Arra
   }
 }
 
-/** y[N, outC, outH, outW] = conv(x, w) + b. `scratch` holds conv2dScratchSize(g) floats. */
-export function conv2dForwardInto(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, scratch: Float32Array): void {
+/**
+ * y[N, outC, outH, outW] = conv(x, w) + b. `scratch` (conv2dScratchSize(g) floats) serves the
+ * TypeScript kernels; kernels with a workspace of their own use that instead.
+ */
+export function conv2dForwardInto(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, scratch?: Float32Array, kernels: MatrixKernels = activeKernels()): void {
   const K = g.inC * g.kh * g.kw;
   const P = g.outH * g.outW;
+  const O = g.outC;
   if (useRowLayout(g)) {
     const R = g.batch * P;
-    const rows = scratch.subarray(0, R * K);
-    const out = scratch.subarray(2 * R * K, 2 * R * K + R * g.outC);
+    const work = scratchFor(kernels, R * K + R * O, O * K, scratch);
+    const rows = work.subarray(0, R * K);
+    const out = work.subarray(R * K, R * K + R * O);
     im2row(g, x, rows);
     for (let r = 0; r < R; r++) {
-      if (b) out.set(b, r * g.outC);
-      else out.fill(0, r * g.outC, (r + 1) * g.outC);
+      if (b) out.set(b, r * O);
+      else out.fill(0, r * O, (r + 1) * O);
     }
-    gemmNTAccumulate(R, K, g.outC, rows, 0, w, 0, out, 0);
+    kernels.gemm(false, true, R, O, K, rows, 0, w, 0, out, 0, true);
     for (let n = 0; n < g.batch; n++) {
       for (let p = 0; p < P; p++) {
-        const r = (n * P + p) * g.outC;
-        for (let o = 0; o < g.outC; o++) y[(n * g.outC + o) * P + p] = out[r + o];
+        const r = (n * P + p) * O;
+        for (let o = 0; o < O; o++) y[(n * O + o) * P + p] = out[r + o];
       }
     }
     return;
   }
-  for (let n = 0; n < g.batch; n++) {
-    im2col(g, x, n, scratch);
-    const yOff = n * g.outC * P;
-    if (b) {
-      for (let o = 0; o < g.outC; o++) y.fill(b[o], yOff + o * P, yOff + (o + 1) * P);
+  const block = imagesPerBlock(g, kernels);
+  if (kernels.blockColumns === 1) {
+    // one image per product: straight into y, the bias there first
+    const cols = scratchFor(kernels, K * P, O * K + O * P, scratch);
+    for (let n = 0; n < g.batch; n++) {
+      im2col(g, x, n, cols);
+      const yOff = n * O * P;
+      if (b) for (let o = 0; o < O; o++) y.fill(b[o], yOff + o * P, yOff + (o + 1) * P);
+      kernels.gemm(false, false, O, P, K, w, 0, cols, 0, y, yOff, b !== null);
     }
-    gemmNN(g.outC, K, P, w, 0, scratch, 0, y, yOff, b !== null);
+    return;
+  }
+  const L = block * P;
+  const unroll = unrollingFor(g, kernels);
+  const image = g.inC * g.inH * g.inW;
+  const work = scratchFor(kernels, K * L + O * L + (unroll ? block * image : 0), O * K, scratch);
+  const cols = work.subarray(0, K * L);
+  const out = work.subarray(K * L, K * L + O * L);
+  const xin = work.subarray(K * L + O * L);
+  for (let n0 = 0; n0 < g.batch; n0 += block) {
+    const nb = Math.min(block, g.batch - n0);
+    const ld = nb * P;
+    if (unroll) {
+      xin.set(x.subarray(n0 * image, (n0 + nb) * image));
+      unroll.im2col(g, xin, nb, cols, ld);
+    } else {
+      for (let i = 0; i < nb; i++) im2col(g, x, n0 + i, cols, i * P, ld);
+    }
+    kernels.gemm(false, false, O, ld, K, w, 0, cols, 0, out, 0, false);
+    // out[o, i*P + p] -> y[n0 + i, o, p], plus the bias
+    for (let i = 0; i < nb; i++) {
+      for (let o = 0; o < O; o++) {
+        const bias = b ? b[o] : 0;
+        const src = o * ld + i * P;
+        const dst = ((n0 + i) * O + o) * P;
+        for (let p = 0; p < P; p++) y[dst + p] = out[src + p] + bias;
+      }
+    }
   }
 }
 
@@ -201,16 +258,18 @@ export function conv2dForwardInto(g: Conv2dGeometry, x: Float32Array, w: Float32
  */
 export function conv2dBackwardInto(
   g: Conv2dGeometry, x: Float32Array, w: Float32Array, dy: Float32Array,
-  dx: Float32Array | null, dw: Float32Array, db: Float32Array | null, scratch: Float32Array,
+  dx: Float32Array | null, dw: Float32Array, db: Float32Array | null, scratch?: Float32Array,
+  kernels: MatrixKernels = activeKernels(),
 ): void {
   const K = g.inC * g.kh * g.kw;
   const P = g.outH * g.outW;
+  const O = g.outC;
   if (dx) dx.fill(0);
   if (db) {
     for (let n = 0; n < g.batch; n++) {
-      for (let o = 0; o < g.outC; o++) {
+      for (let o = 0; o < O; o++) {
         let s = 0;
-        const off = (n * g.outC + o) * P;
+        const off = (n * O + o) * P;
         for (let p = 0; p < P; p++) s += dy[off + p];
         db[o] += s;
       }
@@ -218,30 +277,70 @@ export function conv2dBackwardInto(
   }
   if (useRowLayout(g)) {
     const R = g.batch * P;
-    const rows = scratch.subarray(0, R * K);
-    const dRows = scratch.subarray(R * K, 2 * R * K);
-    const dOut = scratch.subarray(2 * R * K + R * g.outC, 2 * R * K + 2 * R * g.outC);
+    const work = scratchFor(kernels, 2 * R * K + R * O, O * K, scratch);
+    const rows = work.subarray(0, R * K);
+    const dRows = work.subarray(R * K, 2 * R * K);
+    const dOut = work.subarray(2 * R * K, 2 * R * K + R * O);
     for (let n = 0; n < g.batch; n++) {
       for (let p = 0; p < P; p++) {
-        const r = (n * P + p) * g.outC;
-        for (let o = 0; o < g.outC; o++) dOut[r + o] = dy[(n * g.outC + o) * P + p];
+        const r = (n * P + p) * O;
+        for (let o = 0; o < O; o++) dOut[r + o] = dy[(n * O + o) * P + p];
       }
     }
     im2row(g, x, rows);
-    gemmTN(R, g.outC, K, dOut, 0, rows, 0, dw, 0, true);
+    kernels.gemm(true, false, O, K, R, dOut, 0, rows, 0, dw, 0, true);
     if (dx) {
-      gemmNN(R, g.outC, K, dOut, 0, w, 0, dRows, 0, false);
+      kernels.gemm(false, false, R, K, O, dOut, 0, w, 0, dRows, 0, false);
       row2imAccumulate(g, dRows, dx);
     }
     return;
   }
-  for (let n = 0; n < g.batch; n++) {
-    const yOff = n * g.outC * P;
-    im2col(g, x, n, scratch);
-    gemmNTAccumulate(g.outC, P, K, dy, yOff, scratch, 0, dw, 0);
+  const block = imagesPerBlock(g, kernels);
+  if (kernels.blockColumns === 1) {
+    const cols = scratchFor(kernels, K * P, 2 * O * K + O * P, scratch);
+    for (let n = 0; n < g.batch; n++) {
+      const yOff = n * O * P;
+      im2col(g, x, n, cols);
+      kernels.gemm(false, true, O, K, P, dy, yOff, cols, 0, dw, 0, true);
+      if (dx) {
+        kernels.gemm(true, false, K, P, O, w, 0, dy, yOff, cols, 0, false);
+        col2imAccumulate(g, cols, n, dx);
+      }
+    }
+    return;
+  }
+  const L = block * P;
+  const unroll = unrollingFor(g, kernels);
+  const image = g.inC * g.inH * g.inW;
+  const work = scratchFor(kernels, K * L + O * L + (unroll ? 2 * block * image : 0), 2 * O * K, scratch);
+  const cols = work.subarray(0, K * L);
+  const dOut = work.subarray(K * L, K * L + O * L);
+  const xin = work.subarray(K * L + O * L, K * L + O * L + block * image);
+  const dxin = work.subarray(K * L + O * L + block * image);
+  for (let n0 = 0; n0 < g.batch; n0 += block) {
+    const nb = Math.min(block, g.batch - n0);
+    const ld = nb * P;
+    if (unroll) {
+      xin.set(x.subarray(n0 * image, (n0 + nb) * image));
+      unroll.im2col(g, xin, nb, cols, ld);
+    }
+    for (let i = 0; i < nb; i++) {
+      if (!unroll) im2col(g, x, n0 + i, cols, i * P, ld);
+      for (let o = 0; o < O; o++) {
+        const src = ((n0 + i) * O + o) * P;
+        dOut.set(dy.subarray(src, src + P), o * ld + i * P);
+      }
+    }
+    kernels.gemm(false, true, O, K, ld, dOut, 0, cols, 0, dw, 0, true);
     if (dx) {
-      gemmTN(g.outC, K, P, w, 0, dy, yOff, scratch, 0);
-      col2imAccumulate(g, scratch, n, dx);
+      kernels.gemm(true, false, K, ld, O, w, 0, dOut, 0, cols, 0, false);
+      if (unroll) {
+        dxin.fill(0, 0, nb * image);
+        unroll.col2imAdd(g, dxin, nb, cols, ld);
+        dx.set(dxin.subarray(0, nb * image), n0 * image);
+      } else {
+        for (let i = 0; i < nb; i++) col2imAccumulate(g, cols, n0 + i, dx, i * P, ld);
+      }
     }
   }
 }
@@ -251,7 +350,7 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null, options: Conv2dOp
   const g = conv2dGeometry(x.shape, w.shape, options);
   if (b) expectShape('conv2d', 'bias', b.shape, [g.outC]);
   const y = tensor([g.batch, g.outC, g.outH, g.outW]);
-  conv2dForwardInto(g, x.data, w.data, b ? b.data : null, y.data, new Float32Array(conv2dScratchSize(g)));
+  conv2dForwardInto(g, x.data, w.data, b ? b.data : null, y.data);
   return y;
 }
 
@@ -261,7 +360,7 @@ export function conv2dBackward(x: Tensor, w: Tensor, dy: Tensor, options: Conv2d
   const dx = tensor(x.shape);
   const dw = tensor(w.shape);
   const db = tensor([g.outC]);
-  conv2dBackwardInto(g, x.data, w.data, dy.data, dx.data, dw.data, db.data, new Float32Array(conv2dScratchSize(g)));
+  conv2dBackwardInto(g, x.data, w.data, dy.data, dx.data, dw.data, db.data);
   return { dx, dw, db };
 }
 

@@ -1,20 +1,20 @@
 import { expectShape, tensor, type Tensor } from '../tensor.ts';
-import { gemmNN, gemmNTAccumulate, gemmTN } from './gemm.ts';
+import { activeKernels, type MatrixKernels } from '../kernels/matrix-kernels.ts';
 
 /** y[N, units] = x[N, in] * W[units, in]^T + b; the input is read as flattened (C, H, W order). */
-export function denseForwardInto(batch: number, inFeatures: number, units: number, x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array): void {
+export function denseForwardInto(batch: number, inFeatures: number, units: number, x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array, kernels: MatrixKernels = activeKernels()): void {
   for (let n = 0; n < batch; n++) y.set(b.subarray(0, units), n * units);
-  gemmNTAccumulate(batch, inFeatures, units, x, 0, w, 0, y, 0);
+  kernels.gemm(false, true, batch, units, inFeatures, x, 0, w, 0, y, 0, true);
 }
 
 /** Accumulates dw and db; overwrites dx when given. */
-export function denseBackwardInto(batch: number, inFeatures: number, units: number, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array | null, dw: Float32Array, db: Float32Array): void {
+export function denseBackwardInto(batch: number, inFeatures: number, units: number, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array | null, dw: Float32Array, db: Float32Array, kernels: MatrixKernels = activeKernels()): void {
   for (let n = 0; n < batch; n++) {
     const off = n * units;
     for (let u = 0; u < units; u++) db[u] += dy[off + u];
   }
-  gemmTN(batch, units, inFeatures, dy, 0, x, 0, dw, 0, true);
-  if (dx) gemmNN(batch, units, inFeatures, dy, 0, w, 0, dx, 0, false);
+  kernels.gemm(true, false, units, inFeatures, batch, dy, 0, x, 0, dw, 0, true);
+  if (dx) kernels.gemm(false, false, batch, inFeatures, units, dy, 0, w, 0, dx, 0, false);
 }
 
 function features(shape: readonly number[]): number {

@@ -16,6 +16,8 @@ export interface WorkerSetup {
   readonly maxBatch: number;
   readonly seed: number;
   readonly augment: AugmentConfig | null;
+  /** The matrix kernels the calling thread's network uses; each worker loads the same. */
+  readonly kernels: 'wasm-simd' | 'typescript';
   readonly params: SharedArrayBuffer;
   readonly grads: SharedArrayBuffer;
   readonly indices: SharedArrayBuffer;
