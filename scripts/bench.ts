@@ -15,6 +15,8 @@ import { EXTENSIONS, runExtension } from './bench/extensions.ts';
 import { formatNumber, formatTable, ratio, type FigureRow } from './bench/report.ts';
 import { pairedRatio, summarize, type Summary } from './bench/stats.ts';
 import type { LatencyPlan, ThroughputPlan } from './bench/timing.ts';
+import { TYPESCRIPT_KERNELS } from '../main/engine/index.ts';
+import { loadEngineKernels } from '../main/wasm/load-kernels.ts';
 
 /**
  * `npm run bench [-- --json] [--quick] [--model DIR]`: training throughput of our engine beside ConvNetJS
@@ -114,6 +116,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`bench: --model ${args.model}: no ${MODEL_FILE} in ${preferred}`);
     return 2;
   }
+  // the engine runs on its WebAssembly SIMD kernels as the app does; the "(TypeScript kernels)" rows
+  // measure the reference loops in the same run, for a before/after on the same machine load
+  const kernels = await loadEngineKernels({ log });
+  log(`engine kernels: ${kernels.kernels} (${kernels.detail})`);
+  extra.engineKernels = kernels.kernels;
   log('loading MNIST');
   const data: BenchData = await loadBenchData();
   const model = await resolveModel(preferred);
@@ -121,7 +128,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const { latency } = plans;
     log(`engine forward, ${latency.runs} runs after ${latency.warmup} warm-up`);
-    await figure('engineForwardMs', 'engine forward, 1 image, all maps', 'ms', 'quartiles', () => measureEngineForward(data, model.dir, latency));
+    await figure('engineForwardMs', `engine forward, 1 image, all maps (${kernels.kernels} kernels)`, 'ms', 'quartiles', () => measureEngineForward(data, model.dir, latency));
+    await figure('engineForwardMsTypescript', 'engine forward, 1 image, all maps (TypeScript kernels)', 'ms', 'quartiles', () => measureEngineForward(data, model.dir, latency, TYPESCRIPT_KERNELS));
     log(`runtime predict, ${latency.runs} runs after ${latency.warmup} warm-up`);
     await figure('runtimePredictMs', 'ONNX Runtime predict, 1 image, all maps (p50)', 'ms', 'quartiles', () => measureRuntimePredict(data, model.dir, latency));
 
@@ -137,6 +145,10 @@ async function main(argv: string[]): Promise<number> {
     const entries: ThroughputEntry[] = [
       { key: 'engineTrainSamplesPerSec', label: 'engine training, 1 worker', plan: plans.engine, open: checked('engine', () => openEngineTrainer(data, 1)) },
       { key: 'engineTrainSamplesPerSecAllWorkers', label: `engine training, ${workers} workers`, plan: plans.engine, open: checked('engine', () => openEngineTrainer(data, workers)) },
+      {
+        key: 'engineTrainSamplesPerSecAllWorkersTypescript', label: `engine training, ${workers} workers (TypeScript kernels)`, plan: plans.engine,
+        open: checked('engine', () => openEngineTrainer(data, workers, 'typescript')),
+      },
       { key: 'convnetjsTrainSamplesPerSec', label: 'ConvNetJS training (adadelta)', plan: plans.convnetjs, open: checked('convnetjs', () => openConvnetjsTrainer(data)) },
       {
         key: 'tfjsCpuTrainSamplesPerSec', label: 'tfjs CPU backend training (Adam)', plan: plans.tfjs,
@@ -184,6 +196,8 @@ async function main(argv: string[]): Promise<number> {
     engineOneWorkerVsConvnetjs: ratio(s('engineTrainSamplesPerSec'), s('convnetjsTrainSamplesPerSec')),
     engineOneWorkerVsTfjsCpu: ratio(s('engineTrainSamplesPerSec'), s('tfjsCpuTrainSamplesPerSec')),
     engineWorkerScaling: ratio(s('engineTrainSamplesPerSecAllWorkers'), s('engineTrainSamplesPerSec')),
+    engineSimdVsTypescriptKernels: ratio(s('engineTrainSamplesPerSecAllWorkers'), s('engineTrainSamplesPerSecAllWorkersTypescript')),
+    engineTypescriptKernelsVsConvnetjs: ratio(s('engineTrainSamplesPerSecAllWorkersTypescript'), s('convnetjsTrainSamplesPerSec')),
   };
   const paired = (a: string, b: string) => {
     const ra = rounds.get(a), rb = rounds.get(b);
@@ -193,6 +207,8 @@ async function main(argv: string[]): Promise<number> {
     engineAllWorkersVsConvnetjs: paired('engineTrainSamplesPerSecAllWorkers', 'convnetjsTrainSamplesPerSec'),
     engineAllWorkersVsTfjsCpu: paired('engineTrainSamplesPerSecAllWorkers', 'tfjsCpuTrainSamplesPerSec'),
     engineWorkerScaling: paired('engineTrainSamplesPerSecAllWorkers', 'engineTrainSamplesPerSec'),
+    engineSimdVsTypescriptKernels: paired('engineTrainSamplesPerSecAllWorkers', 'engineTrainSamplesPerSecAllWorkersTypescript'),
+    engineTypescriptKernelsVsConvnetjs: paired('engineTrainSamplesPerSecAllWorkersTypescript', 'convnetjsTrainSamplesPerSec'),
   };
   const cpu = cpus()[0]?.model ?? 'unknown';
   const seconds = (performance.now() - started) / 1000;
@@ -205,6 +221,7 @@ async function main(argv: string[]): Promise<number> {
   const x = (r: number | null) => (r === null ? 'n/a' : `${r.toFixed(1)}x`);
   console.log(`\nengine (${workers} workers) / ConvNetJS: ${x(ratios.engineAllWorkersVsConvnetjs)}   engine (${workers} workers) / tfjs CPU: ${x(ratios.engineAllWorkersVsTfjsCpu)}`);
   console.log(`engine (1 worker) / ConvNetJS: ${x(ratios.engineOneWorkerVsConvnetjs)}   engine (1 worker) / tfjs CPU: ${x(ratios.engineOneWorkerVsTfjsCpu)}   ${workers} workers / 1 worker: ${x(ratios.engineWorkerScaling)}`);
+  console.log(`SIMD kernels / TypeScript kernels (${workers} workers, paired by round): ${x(pairedRatios.engineSimdVsTypescriptKernels)}; the TypeScript kernels / ConvNetJS: ${x(pairedRatios.engineTypescriptKernelsVsConvnetjs)}`);
   console.log(`same ratios paired by round (median of per-round ratios, steadier on a busy machine): ${x(pairedRatios.engineAllWorkersVsConvnetjs)} vs ConvNetJS, ${x(pairedRatios.engineAllWorkersVsTfjsCpu)} vs tfjs CPU, ${x(pairedRatios.engineWorkerScaling)} worker scaling`);
   console.log(`total ${seconds.toFixed(0)} s`);
   for (const f of failures) console.log(`FAILED ${f}`);
@@ -219,6 +236,8 @@ async function main(argv: string[]): Promise<number> {
       convnetjsTrainSamplesPerSec: median('convnetjsTrainSamplesPerSec'),
       tfjsCpuTrainSamplesPerSec: median('tfjsCpuTrainSamplesPerSec'),
       engineForwardMs: median('engineForwardMs'),
+      engineForwardMsTypescript: median('engineForwardMsTypescript'),
+      engineTrainSamplesPerSecAllWorkersTypescript: median('engineTrainSamplesPerSecAllWorkersTypescript'),
       runtimePredictP50Ms: median('runtimePredictMs'),
       runtimePredictP95Ms: s('runtimePredictMs')?.p95 ?? null,
       ...extra,

@@ -7,6 +7,7 @@ import type { NetworkSpec } from '../engine/spec.ts';
 import type { Weights } from '../engine/weights.ts';
 import { evaluateNetwork, type Evaluation } from '../engine/train/evaluate.ts';
 import { GradientPool } from './pool.ts';
+import type { KernelChoice } from '../wasm/load-kernels.ts';
 
 export interface TrainConfig {
   readonly epochs: number;
@@ -22,6 +23,8 @@ export interface TrainConfig {
   readonly trainableLayers?: readonly string[] | null;
   /** Keep the weights of the epoch with the best validation accuracy (needs a validation set). */
   readonly keepBest?: boolean;
+  /** The engine's matrix kernels (default: the WebAssembly SIMD ones where they load). */
+  readonly kernels?: KernelChoice;
 }
 
 export interface TrainProgress {
@@ -78,7 +81,7 @@ export async function train(spec: NetworkSpec, initial: Weights | null, trainSet
   const seedNet = new Network(spec, { seed: config.seed });
   if (initial) seedNet.setWeights(initial);
   const batch = Math.max(1, Math.min(config.batchSize, trainSet.count));
-  const pool = await GradientPool.create(spec, seedNet.paramData, trainSet, { workers: config.workers, maxBatch: batch, seed: config.seed, augment: config.augment });
+  const pool = await GradientPool.create(spec, seedNet.paramData, trainSet, { workers: config.workers, maxBatch: batch, seed: config.seed, augment: config.augment, kernels: config.kernels });
   try {
     const net = pool.network;
     const trainable = new Float32Array(net.paramData.length);

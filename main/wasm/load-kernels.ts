@@ -39,7 +39,8 @@ export async function compileKernelsWat(watPath: string): Promise<Uint8Array> {
   const parsed = wabt.parseWat(watPath, readFileSync(watPath, 'utf8'), { simd: true });
   try {
     parsed.validate();
-    return parsed.toBinary({}).buffer;
+    // the names section lets a CPU profile name each kernel function
+    return parsed.toBinary({ write_debug_names: true }).buffer;
   } finally {
     parsed.destroy();
   }

@@ -47,7 +47,28 @@ export const EXTENSIONS: readonly Extension[] = [
   },
   {
     module: './fine-tune.ts',
-    figures: [{ key: 'fineTune100Sec', label: 'fine-tune on 100 personal samples', unit: 's' }],
+    figures: [
+      { key: 'fineTune100Sec', label: 'fine-tune on 100 personal samples', unit: 's' },
+      { key: 'fineTune100SecTypescript', label: 'fine-tune on 100 personal samples (TypeScript kernels, 1 run)', unit: 's' },
+    ],
+  },
+  {
+    module: './train-epoch.ts',
+    figures: [
+      { key: 'trainEpochSec', label: 'one epoch of 60,000 MNIST digits, modern recipe, all workers (estimated from the first 12,800 digits; 3,200 with --quick)', unit: 's' },
+      { key: 'trainEpochSecTypescript', label: 'the same on the TypeScript kernels (estimated from a quarter as many digits)', unit: 's' },
+      { key: 'stepProfilePctMatrixProductsSIMD', label: 'share of a training step in the SIMD matrix products (one thread; the rest: stepProfilePct* in the JSON)', unit: '%' },
+    ],
+  },
+  {
+    module: './kernels.ts',
+    figures: [
+      { key: 'gemmGflops', label: 'SIMD GEMM, C3 forward product 16x150 * 150x6400, 1 thread (per product and layer: gemmGflops*, convForwardGflops* in the JSON)', unit: 'GFLOP/s' },
+      { key: 'gemmGflopsTypescript', label: 'the same product, TypeScript kernels', unit: 'GFLOP/s' },
+      { key: 'gemmGflopsOnnxRuntime', label: 'the same product, ONNX Runtime MatMul, 1 thread', unit: 'GFLOP/s' },
+      { key: 'convForwardGflopsWasmC3', label: 'engine C3 forward, batch 64, SIMD kernels (im2col + GEMM + layout)', unit: 'GFLOP/s' },
+      { key: 'convForwardGflopsOnnxRuntimeC3', label: 'ONNX Runtime Conv, C3, batch 64, 1 thread', unit: 'GFLOP/s' },
+    ],
   },
   {
     module: './import-bomb.ts',

@@ -73,7 +73,17 @@ export async function measure(options: ExtensionOptions): Promise<Record<string,
   const seconds: number[] = [];
   for (let i = 0; i < runs; i++) seconds.push((await benchFineTune({ log: options.log })).fineTune100Sec);
   seconds.sort((a, b) => a - b);
-  return { fineTune100Sec: seconds[Math.floor(runs / 2)], fineTune100SecMin: seconds[0], fineTune100SecMax: seconds[runs - 1], fineTune100Runs: runs };
+  // the before figure, in the same run: the fine-tune worker and its gradient threads on the TypeScript kernels
+  const saved = process.env.LENET_ENGINE_KERNELS;
+  process.env.LENET_ENGINE_KERNELS = 'typescript';
+  let typescript: number;
+  try {
+    typescript = (await benchFineTune({ log: options.log })).fineTune100Sec;
+  } finally {
+    if (saved === undefined) delete process.env.LENET_ENGINE_KERNELS;
+    else process.env.LENET_ENGINE_KERNELS = saved;
+  }
+  return { fineTune100Sec: seconds[Math.floor(runs / 2)], fineTune100SecMin: seconds[0], fineTune100SecMax: seconds[runs - 1], fineTune100Runs: runs, fineTune100SecTypescript: typescript };
 }
 
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);

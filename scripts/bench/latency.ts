@@ -1,4 +1,4 @@
-import { buildNetwork, type NetworkSpec } from '../../main/engine/index.ts';
+import { buildNetwork, type MatrixKernels, type NetworkSpec } from '../../main/engine/index.ts';
 import { readModelFolder } from '../../main/model-folder/folder.ts';
 import { ModelRuntime } from '../../main/runtime/index.ts';
 import { singleImages, type BenchData } from './data.ts';
@@ -7,11 +7,14 @@ import { measureLatencies, type LatencyPlan } from './timing.ts';
 /** Distinct test images the latency loops cycle through, so no run sees a cached answer. */
 const IMAGES = 100;
 
-/** The engine's inference on one image: every layer's activations and the probabilities, as the app asks. */
-export async function measureEngineForward(data: BenchData, modelDir: string, plan: LatencyPlan): Promise<number[]> {
+/**
+ * The engine's inference on one image: every layer's activations and the probabilities, as the app asks,
+ * on the given matrix kernels (default: the thread's, the SIMD ones once loaded).
+ */
+export async function measureEngineForward(data: BenchData, modelDir: string, plan: LatencyPlan, kernels?: MatrixKernels): Promise<number[]> {
   const folder = await readModelFolder(modelDir);
   checkModern(folder.spec, modelDir);
-  const net = buildNetwork(folder.spec);
+  const net = buildNetwork(folder.spec, { kernels });
   net.setWeights(folder.weights);
   const images = singleImages(data.test, IMAGES);
   return measureLatencies((i) => net.forward(images[i % images.length], 1), plan);
