@@ -3,7 +3,7 @@ import type { Activation, LayerSpec, NetworkSpec } from './spec.ts';
 import { formatShape, ShapeError, sizeOf, type Tensor } from './tensor.ts';
 import { Rng } from './rng.ts';
 import { activationBackwardInto, activationForwardInto } from './ops/activations.ts';
-import { conv2dBackwardInto, conv2dScratchSize, conv2dForwardInto, conv2dGeometry, connectionMask, type Conv2dGeometry } from './ops/conv2d.ts';
+import { conv2dBackwardInto, conv2dFusesRelu, conv2dScratchSize, conv2dForwardInto, conv2dGeometry, connectionMask, type Conv2dGeometry } from './ops/conv2d.ts';
 import { maxPoolBackwardInto, maxPoolForwardInto, poolGeometry, windowSumBackwardInto, windowSumInto, type PoolGeometry } from './ops/pool.ts';
 import { subsampleBackwardInto, subsampleForwardInto } from './ops/subsample.ts';
 import { denseBackwardInto, denseForwardInto } from './ops/dense.ts';
@@ -161,14 +161,21 @@ function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo
       const g = geom(batch);
       const k = kernels();
       act.ensure(batch * this.outSize);
+      if (act.fn === 'relu' && conv2dFusesRelu(g, k)) {
+        conv2dForwardInto(g, x, w.data, b.data, act.out, undefined, k, true);
+        return act.out;
+      }
       conv2dForwardInto(g, x, w.data, b.data, act.target(), scratch(g, k), k);
       return act.apply(batch * this.outSize);
     },
     backward(x, dy, dx, batch) {
       const g = geom(batch);
-      const dPre = act.grad(dy, batch * this.outSize);
       const k = kernels();
-      conv2dBackwardInto(g, x, w.data, dPre, dx, w.grad, b.grad, scratch(g, k), k);
+      if (act.fn === 'relu' && conv2dFusesRelu(g, k)) {
+        conv2dBackwardInto(g, x, w.data, dy, dx, w.grad, b.grad, undefined, k, act.out);
+      } else {
+        conv2dBackwardInto(g, x, w.data, act.grad(dy, batch * this.outSize), dx, w.grad, b.grad, scratch(g, k), k);
+      }
       if (mask) for (let i = 0; i < mask.length; i++) w.grad[i] *= mask[i];
     },
   };

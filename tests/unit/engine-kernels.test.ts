@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  activeKernels, conv2dBackwardInto, conv2dForwardInto, conv2dGeometry, createWasmKernels, denseBackwardInto, denseForwardInto,
+  activationBackwardInto, activationForwardInto, activeKernels, conv2dBackwardInto, conv2dFusesRelu, conv2dForwardInto, conv2dGeometry, createWasmKernels, denseBackwardInto, denseForwardInto,
   im2col, MODERN_LENET5, CLASSIC_LENET5, Network, Rng, TYPESCRIPT_KERNELS, useKernels, type MatrixKernels,
 } from '../../main/engine/index.ts';
 import { engineKernels, loadEngineKernels } from '../../main/wasm/load-kernels.ts';
@@ -111,6 +111,30 @@ describe('conv2d and dense on both kernel sets', () => {
       for (const key of ['y', 'dx', 'dw', 'db'] as const) expect(relative(got[key], ref[key]), key).toBeLessThan(1e-5);
     });
   }
+
+  it('a ReLU fused into the blocked conv equals conv, then ReLU, then their gradients in turn', () => {
+    const g = conv2dGeometry([45, 6, 14, 14], [16, 6, 5, 5]);
+    expect(conv2dFusesRelu(g, wasm)).toBe(true);
+    expect(conv2dFusesRelu(g, TYPESCRIPT_KERNELS)).toBe(false);
+    const x = random(rng, 45 * 6 * 14 * 14), w = random(rng, 16 * 150), b = random(rng, 16);
+    const n = 45 * 16 * 100;
+    const dy = random(rng, n);
+    // the reference: the TypeScript conv, a separate ReLU, and the ReLU's gradient before conv's backward
+    const pre = new Float32Array(n), y = new Float32Array(n), dPre = new Float32Array(n);
+    conv2dForwardInto(g, x, w, b, pre, undefined, TYPESCRIPT_KERNELS);
+    activationForwardInto('relu', pre, y);
+    activationBackwardInto('relu', y, dy, dPre);
+    const ref = { dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(16) };
+    conv2dBackwardInto(g, x, w, dPre, ref.dx, ref.dw, ref.db, undefined, TYPESCRIPT_KERNELS);
+    const fused = new Float32Array(n);
+    conv2dForwardInto(g, x, w, b, fused, undefined, wasm, true);
+    const got = { dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(16) };
+    conv2dBackwardInto(g, x, w, dy, got.dx, got.dw, got.db, undefined, wasm, fused);
+    expect(relative(fused, y)).toBeLessThan(1e-5);
+    expect(fused.some((v) => v === 0) && fused.some((v) => v > 0)).toBe(true);
+    for (const key of ['dx', 'dw', 'db'] as const) expect(relative(got[key], ref[key]), key).toBeLessThan(1e-5);
+    expect(() => conv2dForwardInto(g, x, w, b, fused, undefined, TYPESCRIPT_KERNELS, true)).toThrow(/fused ReLU/);
+  });
 
   it('the SIMD unrolling writes what the TypeScript im2col writes', () => {
     const g = conv2dGeometry([3, 2, 9, 8], [4, 2, 5, 3], { padding: [2, 1] });

@@ -188,7 +188,11 @@ function row2imAccumulate(g: Conv2dGeometry, rows: Float32Array, dx: Float32Arra
  * y[N, outC, outH, outW] = conv(x, w) + b. `scratch` (conv2dScratchSize(g) floats) serves the
  * TypeScript kernels; kernels with a workspace of their own use that instead.
  */
-export function conv2dForwardInto(g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, scratch?: Float32Array, kernels: MatrixKernels = activeKernels()): void {
+export function conv2dForwardInto(
+  g: Conv2dGeometry, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array, scratch?: Float32Array,
+  kernels: MatrixKernels = activeKernels(), relu = false,
+): void {
+  if (relu && !conv2dFusesRelu(g, kernels)) throw new ShapeError('conv2d', 'a fused ReLU needs the blocked layout (see conv2dFusesRelu)');
   const K = g.inC * g.kh * g.kw;
   const P = g.outH * g.outW;
   const O = g.outC;
@@ -240,32 +244,49 @@ export function conv2dForwardInto(g: Conv2dGeometry, x: Float32Array, w: Float32
       for (let i = 0; i < nb; i++) im2col(g, x, n0 + i, cols, i * P, ld);
     }
     kernels.gemm(false, false, O, ld, K, w, 0, cols, 0, out, 0, false);
-    // out[o, i*P + p] -> y[n0 + i, o, p], plus the bias
+    // out[o, i*P + p] -> y[n0 + i, o, p], plus the bias (and the ReLU, when fused: one pass less)
     for (let i = 0; i < nb; i++) {
       for (let o = 0; o < O; o++) {
         const bias = b ? b[o] : 0;
         const src = o * ld + i * P;
         const dst = ((n0 + i) * O + o) * P;
-        for (let p = 0; p < P; p++) y[dst + p] = out[src + p] + bias;
+        if (relu) {
+          for (let p = 0; p < P; p++) {
+            const v = out[src + p] + bias;
+            y[dst + p] = v > 0 ? v : 0;
+          }
+        } else {
+          for (let p = 0; p < P; p++) y[dst + p] = out[src + p] + bias;
+        }
       }
     }
   }
 }
 
 /**
+ * Whether conv2dForwardInto/BackwardInto can fuse a following ReLU into their layout passes: with
+ * kernels that unroll several images per product, in the column layout.
+ */
+export function conv2dFusesRelu(g: Conv2dGeometry, kernels: MatrixKernels = activeKernels()): boolean {
+  return kernels.blockColumns > 1 && !useRowLayout(g);
+}
+
+/**
  * Gradients of conv2d. dw and db are accumulated into (callers zero them per batch); dx is overwritten
- * when given (pass null for the first layer, whose input needs no gradient).
+ * when given (pass null for the first layer, whose input needs no gradient). `reluOut`: the output of
+ * a ReLU fused into the forward pass; dy is then the gradient after it, masked here where it was 0.
  */
 export function conv2dBackwardInto(
   g: Conv2dGeometry, x: Float32Array, w: Float32Array, dy: Float32Array,
   dx: Float32Array | null, dw: Float32Array, db: Float32Array | null, scratch?: Float32Array,
-  kernels: MatrixKernels = activeKernels(),
+  kernels: MatrixKernels = activeKernels(), reluOut: Float32Array | null = null,
 ): void {
+  if (reluOut && !conv2dFusesRelu(g, kernels)) throw new ShapeError('conv2d backward', 'a fused ReLU needs the blocked layout (see conv2dFusesRelu)');
   const K = g.inC * g.kh * g.kw;
   const P = g.outH * g.outW;
   const O = g.outC;
   if (dx) dx.fill(0);
-  if (db) {
+  if (db && !reluOut) {
     for (let n = 0; n < g.batch; n++) {
       for (let o = 0; o < O; o++) {
         let s = 0;
@@ -328,7 +349,19 @@ export function conv2dBackwardInto(
       if (!unroll) im2col(g, x, n0 + i, cols, i * P, ld);
       for (let o = 0; o < O; o++) {
         const src = ((n0 + i) * O + o) * P;
-        dOut.set(dy.subarray(src, src + P), o * ld + i * P);
+        const dst = o * ld + i * P;
+        if (reluOut) {
+          // the ReLU's backward and the bias gradient in the same pass as the layout change
+          let s = 0;
+          for (let p = 0; p < P; p++) {
+            const v = reluOut[src + p] > 0 ? dy[src + p] : 0;
+            dOut[dst + p] = v;
+            s += v;
+          }
+          if (db) db[o] += s;
+        } else {
+          dOut.set(dy.subarray(src, src + P), dst);
+        }
       }
     }
     kernels.gemm(false, true, O, K, ld, dOut, 0, cols, 0, dw, 0, true);
