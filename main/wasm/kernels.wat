@@ -23,6 +23,26 @@
   (global $TILE i32 (i32.const 2228224))      ;; 4 * 8 * 4 = 128 bytes
   (global (export "heap_base") i32 (i32.const 2293760)) ;; 35 pages of 64 KiB
 
+  ;; Reads four vectors of four floats, $stride bytes apart from $src (four columns of B, four rows
+  ;; each), and stores them transposed as four rows at $dst, 32 bytes apart (rows of an 8-wide panel).
+  (func $transpose4 (param $dst i32) (param $src i32) (param $stride i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $r0 (v128.load (local.get $src)))
+    (local.set $r1 (v128.load (i32.add (local.get $src) (local.get $stride))))
+    (local.set $r2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $stride) (i32.const 1)))))
+    (local.set $r3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $stride) (i32.const 3)))))
+    ;; t0 = r0.0 r1.0 r0.1 r1.1, t1 = r0.2 r1.2 r0.3 r1.3 (t2, t3 likewise for r2, r3)
+    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+    ;; row q = r0.q r1.q r2.q r3.q
+    (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+    (v128.store offset=32 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+    (v128.store offset=64 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+    (v128.store offset=96 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3))))
+
   ;; Packs op(B)[pc .. pc+kc, jc .. jc+nc] into 8-wide panels: panel q holds kc rows of 8 floats,
   ;; columns past nc are zero. B(p, j) lives at b + (p * rs + j * cs) * 4. Whole panels of an
   ;; untransposed B are left where they are (gemm reads them in place).
@@ -39,6 +59,22 @@
           (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 5)))))
         (else
           (local.set $p (i32.const 0))
+          (if (i32.and (i32.eq (local.get $rs) (i32.const 1)) (i32.ge_s (local.get $w) (i32.const 8)))
+            (then
+              ;; a whole panel of transposed B: each of its 8 columns is a contiguous run of B's storage;
+              ;; four rows at a time, two 4 x 4 blocks transposed in registers
+              (block $quads_done (loop $quads
+                (br_if $quads_done (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+                (call $transpose4 (local.get $dst)
+                  (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $cs)) (local.get $p)) (i32.const 2)))
+                  (i32.shl (local.get $cs) (i32.const 2)))
+                (call $transpose4 (i32.add (local.get $dst) (i32.const 16))
+                  (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (i32.add (local.get $j) (i32.const 4)) (local.get $cs)) (local.get $p)) (i32.const 2)))
+                  (i32.shl (local.get $cs) (i32.const 2)))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 128)))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (br $quads)))))
+          ;; the rest (a partial panel, or the last rows of a transposed one) one float at a time
           (block $rows_done (loop $rows
             (br_if $rows_done (i32.ge_s (local.get $p) (local.get $kc)))
             (local.set $c (i32.const 0))
