@@ -33,6 +33,10 @@ function outputSize(g: PoolGeometry): number {
 /** Max pooling; argmax[i] records which input element won output i, for the backward pass. */
 export function maxPoolForwardInto(g: PoolGeometry, x: Float32Array, y: Float32Array, argmax: Int32Array): void {
   const { inH, inW, kh, kw, strideH, strideW, outH, outW } = g;
+  if (kh === 2 && kw === 2 && strideH === 2 && strideW === 2) {
+    maxPool2x2(g, x, y, argmax);
+    return;
+  }
   let o = 0;
   for (let nc = 0; nc < g.batch * g.channels; nc++) {
     const base = nc * inH * inW;
@@ -52,6 +56,30 @@ export function maxPoolForwardInto(g: PoolGeometry, x: Float32Array, y: Float32A
         }
         y[o] = best;
         argmax[o] = bestIdx;
+      }
+    }
+  }
+}
+
+/** LeNet's 2x2, stride-2 windows unrolled: the same comparisons in the same order as the general loop. */
+function maxPool2x2(g: PoolGeometry, x: Float32Array, y: Float32Array, argmax: Int32Array): void {
+  const { inH, inW, outH, outW } = g;
+  let o = 0;
+  for (let nc = 0; nc < g.batch * g.channels; nc++) {
+    const base = nc * inH * inW;
+    for (let oy = 0; oy < outH; oy++) {
+      const r0 = base + 2 * oy * inW, r1 = r0 + inW;
+      for (let ox = 0; ox < outW; ox++, o++) {
+        const i0 = r0 + 2 * ox, i2 = r1 + 2 * ox;
+        let best = x[i0], at = i0;
+        // as in the general loop, whose running best starts at -Infinity: a NaN first element does not win
+        if (!(best > -Infinity)) best = -Infinity;
+        const b = x[i0 + 1], c = x[i2], d = x[i2 + 1];
+        if (b > best) { best = b; at = i0 + 1; }
+        if (c > best) { best = c; at = i2; }
+        if (d > best) { best = d; at = i2 + 1; }
+        y[o] = best;
+        argmax[o] = at;
       }
     }
   }
