@@ -29,7 +29,7 @@ export interface LabConvolveArgs {
   readonly padding: HW;
   readonly activation: ActivationChoice;
   readonly pool: PoolChoice | null;
-  /** A unit of the convolution's output to work out. */
+  /** A unit of the convolution's output to work out (moved inside the output if it lies past it). */
   readonly unit: UnitRef | null;
   /** A unit of the pooled output to work out. */
   readonly poolUnit: UnitRef | null;
@@ -98,15 +98,19 @@ export function labConvolve(a: LabConvolveArgs): LabConvolveResult {
     poolFormula = { height: ph, width: pw };
   }
 
-  const worked = a.unit
+  // a unit asked for before the output shrank (a larger stride, less padding) moves inside it
+  const inside = (u: UnitRef, c: number, h: number, w: number): UnitRef => ({ map: Math.min(u.map, c - 1), row: Math.min(u.row, h - 1), col: Math.min(u.col, w - 1) });
+  const unit = a.unit ? inside(a.unit, kernels.outMaps, oh, ow) : null;
+  const poolUnit = a.poolUnit && pooled ? inside(a.poolUnit, pooled.channels, pooled.height, pooled.width) : null;
+  const worked = unit
     ? convUnitSum({
         input, weights: kernels.data, outMaps: kernels.outMaps, kernel: [kernels.height, kernels.width],
         stride: a.stride, padding: a.padding, bias: a.bias, connections: null,
         activation: { fn: a.activation.fn, slope: a.activation.slope }, outShape: [oh, ow],
-      }, a.unit.map, a.unit.row, a.unit.col)
+      }, unit.map, unit.row, unit.col)
     : null;
-  const poolWorked = a.pool && a.poolUnit && pooled
-    ? poolUnitSum({ input: activated, op: a.pool.kind === 'max' ? 'maxpool' : 'avgpool', size: a.pool.size, stride: a.pool.stride, outShape: [pooled.height, pooled.width], activation: { fn: null } }, a.poolUnit.map, a.poolUnit.row, a.poolUnit.col)
+  const poolWorked = a.pool && poolUnit && pooled
+    ? poolUnitSum({ input: activated, op: a.pool.kind === 'max' ? 'maxpool' : 'avgpool', size: a.pool.size, stride: a.pool.stride, outShape: [pooled.height, pooled.width], activation: { fn: null } }, poolUnit.map, poolUnit.row, poolUnit.col)
     : null;
 
   let largest = 0;
