@@ -521,6 +521,22 @@ export const en = {
       derivative: 'slope there {{value}}',
       value: 'Value:',
     },
+    layers: {
+      title: 'Worked sum of {{layer}} map {{map}}, unit ({{row}}, {{col}})',
+      titleUnit: 'Worked sum of {{layer}} unit {{map}}',
+      drawFirst: 'Draw a digit to see how a unit of this map is computed from it.',
+      fromMap: '{{layer}} map {{map}}',
+      fromInput: 'The network input',
+      row: 'Row',
+      col: 'Column',
+      displayed: 'The map shows {{value}} for this unit (computed by ONNX Runtime; the sum above is the app’s engine).',
+      explain: {
+        conv: 'Each connected map of {{from}}: its window under the kernel, multiplied entry by entry and added up; then the bias and the activation. Hover the map to move the unit.',
+        maxpool: 'Pooling reads one window of the same map of {{from}}. Hover the map to move the unit.',
+        subsample: 'Classic subsampling: the window of the same map of {{from}} added up, times a learned coefficient, plus a learned bias, then the scaled tanh.',
+        dense: 'A fully connected unit: every value of {{from}} times its own weight, added up, then the bias and the activation.',
+      },
+    },
     calc: {
       title: 'Layer calculator',
       explain: 'Any layer, not only LeNet’s: input shape, filters, kernel, stride and padding give the output shape, the neurons, the parameters and the multiply-adds.',

@@ -522,6 +522,22 @@ export const zhCN: Resources = {
       derivative: '该处斜率 {{value}}',
       value: '值：',
     },
+    layers: {
+      title: '{{layer}} 第 {{map}} 个图中单元 ({{row}}, {{col}}) 的逐项算式',
+      titleUnit: '{{layer}} 第 {{map}} 个单元的逐项算式',
+      drawFirst: '写一个数字，就能看到这个图的单元是怎样由它算出来的。',
+      fromMap: '{{layer}} 第 {{map}} 个图',
+      fromInput: '网络输入',
+      row: '行',
+      col: '列',
+      displayed: '图中这个单元显示的值为 {{value}}（由 ONNX Runtime 算出；上面的算式来自应用自己的引擎）。',
+      explain: {
+        conv: '{{from}} 中每个相连的图：卷积核下方的窗口与卷积核逐项相乘再相加；然后加上偏置，再经过激活函数。把指针移到图上即可移动单元。',
+        maxpool: '池化读取 {{from}} 同一个图中的一个窗口。把指针移到图上即可移动单元。',
+        subsample: '经典的下采样：{{from}} 同一个图中的窗口相加，乘以学到的系数，加上学到的偏置，再经过缩放 tanh。',
+        dense: '全连接单元：{{from}} 的每个值乘以各自的权重后相加，再加上偏置，经过激活函数。',
+      },
+    },
     calc: {
       title: '层计算器',
       explain: '任何一层都可以，不只是 LeNet 的：输入形状、滤波器数、卷积核、步幅和填充，给出输出形状、神经元数、参数数和乘加次数。',

@@ -5,10 +5,10 @@ import type { Axis as AxisName } from './labText.ts';
 type Axis = LabConvolveResponse['formula']['height'];
 
 /** ⌊(n − k + 2p) / s⌋ + 1 written out with the person's numbers, as the core computed them. */
-export function AxisFormulaLine({ axis, name }: { axis: Axis; name: AxisName }) {
+export function AxisFormulaLine({ axis, name, testId }: { axis: Axis; name: AxisName; testId?: string }) {
   const { t } = useTranslation();
   return (
-    <p className="lab-formula" data-testid={`formula-${name}`}>
+    <p className="lab-formula" data-testid={testId ?? `formula-${name}`}>
       <span className="lab-formula__axis">{t(`lab.formula.${name}`)}</span>{' '}
       <span className="lab-formula__math">
         ⌊({axis.n} − {axis.k} + 2·{axis.p}) / {axis.s}⌋ + 1 = ⌊{axis.numerator} / {axis.s}⌋ + 1 = {axis.quotient} + 1 = <strong>{axis.out}</strong>

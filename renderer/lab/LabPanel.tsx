@@ -94,9 +94,10 @@ function KernelSection() {
   const choice = useLab((s) => s.kernelChoice);
   const bias = useLab((s) => s.bias);
   const models = useStudio((s) => s.models);
-  const has = (id: string) => models.some((m) => m.id === id);
-  const modern = useLayerKernels('modern', 'C1', has('modern'));
-  const classic = useLayerKernels('classic', 'C1', has('classic'));
+  // the shipped models' first layers (a personal model's C1 is one of theirs, fine-tuned or not)
+  const bundled = (arch: string) => models.find((m) => m.bundled && m.arch === arch)?.id ?? '';
+  const modern = useLayerKernels(bundled('modern'), 'C1', bundled('modern') !== '');
+  const classic = useLayerKernels(bundled('classic'), 'C1', bundled('classic') !== '');
   const learned = [
     ['modern', modern],
     ['classic', classic],

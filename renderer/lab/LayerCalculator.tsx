@@ -109,7 +109,7 @@ export function LayerCalculator() {
                           <label>p <NumberField value={layer.padding[0]} min={0} label={`${row.name} ${t('lab.calc.padding')}`} onChange={set('padding')} /></label>
                         </span>
                       )}
-                      {row.formula && row.kind === 'conv' && <AxisFormulaLine axis={row.formula.height} name="height" />}
+                      {row.formula && row.kind === 'conv' && <AxisFormulaLine axis={row.formula.height} name="height" testId={`calc-formula-${row.name}`} />}
                     </td>
                     <td>{shape(row.outputShape)}</td>
                     <td>{format.integer(row.neurons)}</td>

@@ -40,10 +40,12 @@ interface Props {
   /** The name of what the unit reads, per channel (e.g. "S2 map 3", "input channel 1"). */
   readonly channelName: (channel: number) => string;
   readonly testId?: string;
+  /** The result (sum, bias, activation, value) above the terms, for long sums (a real layer's 150 terms). */
+  readonly summaryFirst?: boolean;
 }
 
 /** One unit's arithmetic, every number the core's: per channel the window, the kernel and their products, then bias and activation. */
-export function WorkedSumView({ worked: w, channelName, testId }: Props) {
+export function WorkedSumView({ worked: w, channelName, testId, summaryFirst = false }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
   const kh = w.window?.height ?? 1;
@@ -108,14 +110,13 @@ export function WorkedSumView({ worked: w, channelName, testId }: Props) {
   }
 
   const partials = w.groups.map((g) => format.value(g.partial));
-  return (
-    <div className="worked" data-testid={testId} data-value={w.value}>
-      <ol className="worked__groups">{lines}</ol>
+  const summary = (
+    <div className="worked__summary">
       {(w.op === 'conv' || w.op === 'dense') && (
         <p className="worked__total" data-testid="worked-total">
           {w.groups.length > 1 ? `${partials.join(' + ')}` : partials[0]}
           {w.bias !== null && ` + ${factor(format, w.bias)} ${t('lab.worked.bias')}`} = <strong>{format.value(w.preActivation)}</strong>
-          {w.activation && <span className="muted"> ({t('lab.worked.pre')})</span>}
+          {w.activation && w.activation !== 'identity' && <span className="muted"> ({t('lab.worked.pre')})</span>}
         </p>
       )}
       {w.activation && w.activation !== 'identity' && (
@@ -127,6 +128,13 @@ export function WorkedSumView({ worked: w, channelName, testId }: Props) {
       <p className="worked__value">
         {t('lab.worked.value')} <strong data-testid="worked-value">{format.value(w.value)}</strong>
       </p>
+    </div>
+  );
+  return (
+    <div className="worked" data-testid={testId} data-value={w.value}>
+      {summaryFirst && summary}
+      <ol className="worked__groups">{lines}</ol>
+      {!summaryFirst && summary}
     </div>
   );
 }

@@ -121,7 +121,8 @@ export const labActions = {
       return;
     }
     const k = s.kernels;
-    set({ source: DRAWING, input, kernels: k.height >= 3 ? spread(k.data.slice(0, k.height * k.width), 1, 1, k.height, k.width) : k, bias: [s.bias[0] ?? 0], padding: k.height >= 3 ? [(k.height - 1) >> 1, (k.width - 1) >> 1] : s.padding, unit: { map: 0, row: 14, col: 14 } });
+    // the drawing is one channel: keep the first kernel, padded so the output keeps the picture's size
+    set({ source: DRAWING, input, kernels: spread(k.data.slice(0, k.height * k.width), 1, 1, k.height, k.width), bias: [s.bias[0] ?? 0], padding: [(k.height - 1) >> 1, (k.width - 1) >> 1], unit: { map: 0, row: 14, col: 14 } });
   },
   setCell(index: number, value: number): void {
     const { input } = get();
@@ -137,8 +138,10 @@ export const labActions = {
   },
   /** A kernel of the presets or of a model, put in every (output, input) position. */
   chooseKernel(choice: string, height: number, width: number, values: ArrayLike<number>): void {
-    const { input, kernels } = get();
-    set({ kernels: spread(Array.from(values), kernels.outMaps, input.channels, height, width), kernelChoice: choice });
+    const { input, kernels, source, padding } = get();
+    // on the drawing, a kernel keeps the picture's size (padding (k-1)/2, as the modern C1 pads 5x5 by 2)
+    const same: [number, number] = source === DRAWING ? [(height - 1) >> 1, (width - 1) >> 1] : [padding[0], padding[1]];
+    set({ kernels: spread(Array.from(values), kernels.outMaps, input.channels, height, width), kernelChoice: choice, padding: same });
   },
   setBias(map: number, value: number): void {
     const bias = get().bias.slice();
