@@ -11,7 +11,8 @@ export const LAYERS = {
   'main/ink': { folders: ['main/engine'], packages: ['zod'] },
   'main/onnx': { folders: ['main/engine'], packages: ['protobufjs'] },
   'main/nondigit': { folders: ['main/engine', 'main/ink'], packages: [] },
-  'main/api': { folders: ['main/engine', 'main/ink', 'main/nondigit'], packages: ['zod'] },
+  'main/lab': { folders: ['main/engine'], packages: [] },
+  'main/api': { folders: ['main/engine', 'main/ink', 'main/nondigit', 'main/lab'], packages: ['zod'] },
   // Node
   'main/storage': { folders: [], packages: ['node:*'] },
   // the engine's WebAssembly kernels: found beside the bundle, or compiled from source with wabt
@@ -24,7 +25,7 @@ export const LAYERS = {
   'main/versions': { folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/storage', 'main/model-folder', 'main/runtime'], packages: ['node:*', 'zod'] },
   'main/training': { folders: ['main/engine', 'main/ink', 'main/nondigit', 'main/data', 'main/parallel', 'main/model-folder', 'main/versions'], packages: ['node:*', 'zod'] },
   'main/core': {
-    folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
+    folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/lab', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
     packages: ['node:*', 'zod'],
   },
   // the two shells

@@ -9,6 +9,10 @@ import type {
   TrainingResultSchema, TrainingStatusSchema, ImportReportSchema, ExportedFileSchema,
 } from './schemas.ts';
 
+export type {
+  CalcChain, CalcLayer, LabConvolveRequest, LabConvolveResponse, LabLayersResponse, LabMaps, LabPresets, UnitWorkedSum, WorkedSum,
+} from './lab-schemas.ts';
+
 /** The types both sides compile against, inferred from the schemas so they cannot drift apart. */
 export type Arch = z.infer<typeof ArchSchema>;
 export type Ink = z.infer<typeof InkSchema>;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as S from './schemas.ts';
+import * as L from './lab-schemas.ts';
 
 /**
  * One request of the contract. `dataFolder`: served only by a core opened with the person's data folder
@@ -57,6 +58,14 @@ export const METHODS = {
   trainingStatus: method(S.EmptySchema, S.TrainingStatusSchema, personal),
   /** Activate, keep or discard the model a fine-tune made. */
   finishTraining: method(S.FinishTrainingRequestSchema, S.ModelListSchema, personal),
+  /** The convolution lab: its textbook matrices and image kernels. */
+  labPresets: method(S.EmptySchema, L.LabPresetsSchema),
+  /** Small matrices (or the drawing) through convolution, activation and pooling, with a unit's worked sum. */
+  labConvolve: method(L.LabConvolveRequestSchema, L.LabConvolveResponseSchema),
+  /** The layer calculator: shapes, neurons, parameters and MACs of a chain of layers or a preset. */
+  labLayers: method(L.LabLayersRequestSchema, L.LabLayersResponseSchema),
+  /** One unit of a real layer on the drawing, its arithmetic written out (the engine reruns the network). */
+  unitWorkedSum: method(L.UnitWorkedSumRequestSchema, L.UnitWorkedSumSchema),
 } as const satisfies Record<string, MethodDef>;
 
 /** Everything the core pushes to the page, with its payload's schema. */

@@ -12,6 +12,7 @@ import { createPersonal, withoutDataFolder, type PersonalData } from './personal
 import { scanModels, type ModelEntry, type ModelRoot } from '../versions/registry.ts';
 import { trainingResult } from './training-result.ts';
 import { judgeNonDigit, verdictLayers } from '../nondigit/verdict.ts';
+import { createLab } from './lab.ts';
 
 export type ModelLoader = (dir: string) => Promise<LoadedModel>;
 export type ModelReader = (dir: string) => Promise<ModelDescription>;
@@ -246,6 +247,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   return {
     ...personal,
+    ...createLab({ describe, requireActive, pipeline }),
 
     predict: (request) => {
       const id = request.modelId ?? requireActive();

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { DrawingCanvas } from '../drawing/DrawingCanvas.tsx';
 import { DrawingToolbar } from '../drawing/DrawingToolbar.tsx';
 import { applyLanguage } from '../i18n/index.ts';
+import { LabPanel } from '../lab/LabPanel.tsx';
 import { LayersPanel } from '../layers/LayersPanel.tsx';
 import { MapDetailDialog } from '../layers/MapDetailDialog.tsx';
 import { ModelCard } from '../model/ModelCard.tsx';
@@ -79,6 +80,11 @@ function SideColumn() {
       {view === 'layers' && (
         <div className="side-view" id={panelId('layers')} role="tabpanel" aria-labelledby={tabId('layers')}>
           <LayersPanel />
+        </div>
+      )}
+      {view === 'lab' && (
+        <div className="side-view" id={panelId('lab')} role="tabpanel" aria-labelledby={tabId('lab')}>
+          <LabPanel />
         </div>
       )}
       {view === 'samples' && <SamplesPanel />}

@@ -1,6 +1,6 @@
 import '../ui/dialog.css';
 import './MapDetailDialog.css';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { actions, useStudio, type SelectedMap } from '../state/store.ts';
@@ -11,6 +11,7 @@ import { ColorLegend } from './ColorLegend.tsx';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
 import { layerLayout, layerScaleKinds, vectorColumns } from './layerDisplay.ts';
 import { useLayerKernels } from './useLayerKernels.ts';
+import { UnitWorkedSum } from './UnitWorkedSum.tsx';
 
 const KERNEL_PX = 64;
 
@@ -94,6 +95,9 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
   const shown = useStudio((s) => s.prediction);
   const index = model.layers.findIndex((l) => l.name === selected.layer);
   const layer = model.layers[index];
+  const [, mapH = 1, mapW = 1] = layer?.outputShape ?? [];
+  // the unit whose worked sum is shown: the map's centre until the pointer or the fields move it
+  const [unit, setUnit] = useState({ row: mapH >> 1, col: mapW >> 1 });
   if (!layer) return null;
   const from = index > 0 ? model.layers[index - 1].name : t('detail.input');
   const activation = shown?.response.modelId === model.id ? shown.response.activations.find((a) => a.name === layer.name) : undefined;
@@ -106,6 +110,7 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
     const limit = largestMagnitude(activation.data, selected.map * size, size);
     picture = (
       <figure className="detail__map">
+        <div className="unit-sum-stage">
         <HeatmapCanvas
           values={activation.data}
           offset={selected.map * size}
@@ -115,8 +120,13 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
           limit={limit}
           displaySize={252}
           label={t('detail.title', { layer: layer.name, map: selected.map })}
-          onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId: model.id, layer: layer.name, map: selected.map, ...unit })}
+          onHoverUnit={(hovered) => {
+            actions.hoverUnit(hovered && { modelId: model.id, layer: layer.name, map: selected.map, ...hovered });
+            if (hovered) setUnit({ row: hovered.row, col: hovered.col });
+          }}
         />
+          <span className="unit-sum-marker" aria-hidden="true" style={{ top: `${(unit.row / layout.height) * 100}%`, left: `${(unit.col / layout.width) * 100}%`, width: `${100 / layout.width}%`, height: `${100 / layout.height}%` }} />
+        </div>
         <ColorLegend kind={scale} limit={limit} perMap={false} />
       </figure>
     );
@@ -130,6 +140,7 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
       <div className="detail__weights">
         <h3>{t('detail.kernels')}</h3>
         <Weights model={model} layer={layer} map={selected.map} from={from} />
+        <UnitWorkedSum modelId={model.id} layer={layer} from={from} map={selected.map} unit={unit} onUnit={setUnit} />
       </div>
     </div>
   );
@@ -162,7 +173,7 @@ export function MapDetailDialog() {
               <CloseIcon />
             </button>
           </header>
-          <DetailBody selected={selected} model={model} />
+          <DetailBody key={`${selected.modelId}/${selected.layer}/${selected.map}`} selected={selected} model={model} />
         </>
       )}
     </dialog>

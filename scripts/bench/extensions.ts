@@ -42,6 +42,13 @@ export const EXTENSIONS: readonly Extension[] = [
     ],
   },
   {
+    module: './lab-convolve.ts',
+    figures: [
+      { key: 'labConvolveP50Ms', label: 'convolution lab round trip, 28x28 input, 5x5 kernel, p50', unit: 'ms' },
+      { key: 'labConvolveP95Ms', label: 'convolution lab round trip, 28x28 input, 5x5 kernel, p95 (goal < 8)', unit: 'ms' },
+    ],
+  },
+  {
     module: './drawing-long-tasks.ts',
     figures: [{ key: 'longestTaskWhileDrawingMs', label: 'longest renderer task while drawing', unit: 'ms' }],
   },

@@ -85,6 +85,15 @@ const badInks = (build: (ink: unknown) => unknown): Hostile[] => [
   { what: 'too many strokes', payload: build({ strokes: Array.from({ length: 1001 }, () => [[1, 2]]) }), field: 'strokes' },
 ];
 
+const labRequest = {
+  input: { channels: 1, height: 2, width: 2, data: Float32Array.of(1, 2, 3, 4) },
+  kernels: { outMaps: 1, height: 1, width: 1, data: Float32Array.of(1) },
+  bias: [0],
+  stride: [1, 1],
+  padding: [0, 0],
+  activation: { fn: 'relu' },
+};
+
 const HOSTILE: Record<MethodName, Hostile[]> = {
   predict: [
     ...notARequest({ ink }),
@@ -170,6 +179,44 @@ const HOSTILE: Record<MethodName, Hostile[]> = {
     ...badNames((id) => ({ jobId: id, decision: 'keep' }), 'jobId'),
     { what: 'decision unknown', payload: { jobId: 'ft-1', decision: 'delete-all' }, field: 'decision' },
     { what: 'no decision', payload: { jobId: 'ft-1' }, field: 'decision' },
+  ],
+  labPresets: notARequest({}),
+  labConvolve: [
+    ...notARequest(labRequest),
+    { what: 'input as a JSON array', payload: { ...labRequest, input: { ...labRequest.input, data: [1, 2, 3, 4] } }, field: 'input.data' },
+    { what: 'input data of the wrong length', payload: { ...labRequest, input: { ...labRequest.input, data: new Float32Array(5) } }, field: 'input.data' },
+    { what: 'NaN in the input', payload: { ...labRequest, input: { ...labRequest.input, data: Float32Array.of(1, Number.NaN, 3, 4) } }, field: 'input.data' },
+    { what: 'Infinity in the kernel', payload: { ...labRequest, kernels: { ...labRequest.kernels, data: Float32Array.of(Number.POSITIVE_INFINITY) } }, field: 'kernels.data' },
+    { what: 'a 4096x4096 input', payload: { ...labRequest, input: { channels: 1, height: 4096, width: 4096, data: new Float32Array(1) } }, field: 'input.height' },
+    { what: 'a 99x99 kernel', payload: { ...labRequest, kernels: { outMaps: 1, height: 99, width: 99, data: new Float32Array(1) } }, field: 'kernels.height' },
+    { what: 'too many channels', payload: { ...labRequest, input: { channels: 1000, height: 1, width: 1, data: new Float32Array(1000) } }, field: 'input.channels' },
+    { what: 'kernel data of the wrong length', payload: { ...labRequest, kernels: { ...labRequest.kernels, data: new Float32Array(2) } }, field: 'kernels.data' },
+    { what: 'two biases for one map', payload: { ...labRequest, bias: [0, 0] }, field: 'bias' },
+    { what: 'stride 0', payload: { ...labRequest, stride: [0, 1] }, field: 'stride.0' },
+    { what: 'negative padding', payload: { ...labRequest, padding: [0, -1] }, field: 'padding.1' },
+    { what: 'fractional stride', payload: { ...labRequest, stride: [1.5, 1] }, field: 'stride.0' },
+    { what: 'activation unknown', payload: { ...labRequest, activation: { fn: 'eval' } }, field: 'activation.fn' },
+    { what: 'slope 5', payload: { ...labRequest, activation: { fn: 'leaky-relu', slope: 5 } }, field: 'activation.slope' },
+    { what: 'pool kind unknown', payload: { ...labRequest, pool: { kind: 'min', size: [2, 2], stride: [2, 2] } }, field: 'pool.kind' },
+    { what: 'negative unit', payload: { ...labRequest, unit: { map: 0, row: -1, col: 0 } }, field: 'unit.row' },
+  ],
+  labLayers: [
+    ...notARequest({ preset: 'alexnet-conv1' }),
+    { what: 'preset unknown', payload: { preset: '../x' }, field: 'preset' },
+    { what: 'neither preset nor chain', payload: {} },
+    { what: 'no layers', payload: { chain: { input: [1, 28, 28], layers: [] } }, field: 'chain.layers' },
+    { what: 'a layer kind unknown', payload: { chain: { input: [1, 28, 28], layers: [{ kind: 'lstm', name: 'x' }] } }, field: 'chain.layers.0.kind' },
+    { what: 'a billion filters', payload: { chain: { input: [1, 28, 28], layers: [{ kind: 'conv', name: 'c', filters: 1e9, kernel: [3, 3], stride: [1, 1], padding: [0, 0] }] } }, field: 'chain.layers.0.filters' },
+    { what: 'a layer name with a slash', payload: { chain: { input: [1, 28, 28], layers: [{ kind: 'dense', name: 'a/b', units: 3 }] } }, field: 'chain.layers.0.name' },
+  ],
+  unitWorkedSum: [
+    ...notARequest({ ink, layer: 'C1', map: 0, row: 0, col: 0 }),
+    ...badInks((i) => ({ ink: i, layer: 'C1', map: 0, row: 0, col: 0 })),
+    ...badModelIds((id) => ({ ink, modelId: id, layer: 'C1', map: 0, row: 0, col: 0 }), 'modelId'),
+    { what: 'layer traversal', payload: { ink, layer: '../C1', map: 0, row: 0, col: 0 }, field: 'layer' },
+    { what: 'negative map', payload: { ink, layer: 'C1', map: -1, row: 0, col: 0 }, field: 'map' },
+    { what: 'fractional row', payload: { ink, layer: 'C1', map: 0, row: 0.5, col: 0 }, field: 'row' },
+    { what: 'no column', payload: { ink, layer: 'C1', map: 0, row: 0 }, field: 'col' },
   ],
 };
 
