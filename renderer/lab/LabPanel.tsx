@@ -372,12 +372,18 @@ export function LabPanel() {
         <h2>{t('lab.title')}</h2>
         <p className="small muted">{t('lab.intro')}</p>
       </header>
-      <InputSection />
-      <KernelSection />
-      <GeometrySection />
-      <OutputSection />
-      <ActivationSection />
-      <PoolSection />
+      <div className="lab__columns">
+        <div className="lab__column">
+          <InputSection />
+          <KernelSection />
+          <GeometrySection />
+        </div>
+        <div className="lab__column">
+          <OutputSection />
+          <ActivationSection />
+          <PoolSection />
+        </div>
+      </div>
       <LayerCalculator />
     </div>
   );

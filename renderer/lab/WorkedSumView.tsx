@@ -11,7 +11,7 @@ const DENSE_SHOWN = 6;
 type Format = ReturnType<typeof useFormat>;
 
 /** A factor of a product: negative numbers in parentheses, so "(−1)×5" cannot be misread. */
-const factor = (format: Format, v: number) => (format.value(v).startsWith('-') || v < 0 ? `(${format.value(v)})` : format.value(v));
+const factor = (format: Format, v: number) => (format.value(v).startsWith('-') ? `(${format.value(v)})` : format.value(v));
 
 function SmallGrid({ values, height, width, label, chosen }: { values: Float32Array; height: number; width: number; label: string; chosen?: number | null }) {
   const format = useFormat();
@@ -109,7 +109,7 @@ export function WorkedSumView({ worked: w, channelName, testId, summaryFirst = f
     );
   }
 
-  const partials = w.groups.map((g) => format.value(g.partial));
+  const partials = w.groups.map((g) => factor(format, g.partial));
   const summary = (
     <div className="worked__summary">
       {(w.op === 'conv' || w.op === 'dense') && (

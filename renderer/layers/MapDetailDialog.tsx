@@ -96,8 +96,14 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
   const index = model.layers.findIndex((l) => l.name === selected.layer);
   const layer = model.layers[index];
   const [, mapH = 1, mapW = 1] = layer?.outputShape ?? [];
-  // the unit whose worked sum is shown: the map's centre until the pointer or the fields move it
-  const [unit, setUnit] = useState({ row: mapH >> 1, col: mapW >> 1 });
+  // the unit whose worked sum is shown: the map's strongest until the pointer or the fields move it
+  const [unit, setUnit] = useState(() => {
+    const values = shown?.response.activations.find((a) => a.name === layer?.name)?.data;
+    let best = 0;
+    const n = mapH * mapW;
+    if (values && layer?.outputShape.length === 3) for (let i = 1; i < n; i++) if (values[selected.map * n + i] > values[selected.map * n + best]) best = i;
+    return { row: Math.floor(best / mapW), col: best % mapW };
+  });
   if (!layer) return null;
   const from = index > 0 ? model.layers[index - 1].name : t('detail.input');
   const activation = shown?.response.modelId === model.id ? shown.response.activations.find((a) => a.name === layer.name) : undefined;

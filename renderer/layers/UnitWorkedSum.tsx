@@ -79,12 +79,12 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
         </div>
       )}
       {error && <p className="error small" role="alert">{error}</p>}
-      {current && <WorkedSumView worked={current.worked} channelName={fromMap} testId="layer-worked" summaryFirst />}
       {displayed !== null && (
         <p className="small" data-testid="unit-displayed" data-value={displayed}>
           {t('lab.layers.displayed', { value: format.value(displayed) })}
         </p>
       )}
+      {current && <WorkedSumView worked={current.worked} channelName={fromMap} testId="layer-worked" summaryFirst />}
     </section>
   );
 }
