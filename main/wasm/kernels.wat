@@ -221,6 +221,47 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rows))))
 
+  ;; C[M x N] (+)= A[M x K] * B[N x K]^T as M x N dot products of contiguous rows, for the products
+  ;; with fewer rows than a tile (one image's dense layers): packing B would cost more than the product.
+  (func $dot_nt (param $flags i32) (param $M i32) (param $N i32) (param $K i32)
+        (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $pa i32) (local $pb i32) (local $acc v128) (local $s f32) (local $pc i32)
+    (local.set $i (i32.const 0))
+    (block $i_done (loop $i_loop
+      (br_if $i_done (i32.ge_s (local.get $i) (local.get $M)))
+      (local.set $j (i32.const 0))
+      (block $j_done (loop $j_loop
+        (br_if $j_done (i32.ge_s (local.get $j) (local.get $N)))
+        (local.set $pa (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $lda)) (i32.const 2))))
+        (local.set $pb (i32.add (local.get $b) (i32.shl (i32.mul (local.get $j) (local.get $ldb)) (i32.const 2))))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $p (local.get $K))
+        (block $v_done (loop $v
+          (br_if $v_done (i32.lt_s (local.get $p) (i32.const 4)))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $pa)) (v128.load (local.get $pb)))))
+          (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+          (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
+          (local.set $p (i32.sub (local.get $p) (i32.const 4)))
+          (br $v)))
+        (local.set $s (f32.add
+          (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+          (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+        (block $s_done (loop $t
+          (br_if $s_done (i32.le_s (local.get $p) (i32.const 0)))
+          (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $pa)) (f32.load (local.get $pb)))))
+          (local.set $pa (i32.add (local.get $pa) (i32.const 4)))
+          (local.set $pb (i32.add (local.get $pb) (i32.const 4)))
+          (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+          (br $t)))
+        (local.set $pc (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
+        (if (i32.and (local.get $flags) (i32.const 4))
+          (then (local.set $s (f32.add (f32.load (local.get $pc)) (local.get $s)))))
+        (f32.store (local.get $pc) (local.get $s))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $j_loop)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $i_loop))))
+
   ;; C[M x N] (+)= op(A) * op(B). flags: 1 = A transposed (A is K x M, lda its row length),
   ;; 2 = B transposed (B is N x K), 4 = accumulate into C (else C is overwritten). Byte addresses.
   (func (export "gemm") (param $flags i32) (param $M i32) (param $N i32) (param $K i32)
@@ -234,6 +275,11 @@
     (if (i32.and (local.get $flags) (i32.const 2))
       (then (local.set $brs (i32.const 1)) (local.set $bcs (local.get $ldb)))
       (else (local.set $brs (local.get $ldb)) (local.set $bcs (i32.const 1))))
+    (if (i32.and (i32.eq (i32.and (local.get $flags) (i32.const 3)) (i32.const 2)) (i32.lt_s (local.get $M) (i32.const 4)))
+      (then
+        (call $dot_nt (local.get $flags) (local.get $M) (local.get $N) (local.get $K)
+          (local.get $a) (local.get $lda) (local.get $b) (local.get $ldb) (local.get $c) (local.get $ldc))
+        (return)))
     (if (i32.eqz (local.get $K))
       (then
         ;; an empty sum: C = 0 unless accumulating

@@ -59,6 +59,7 @@ export async function kernelModuleBytes(): Promise<{ bytes: Uint8Array; from: st
 }
 
 let loaded: Promise<MatrixKernels> | null = null;
+let reported = false;
 
 export interface LoadOptions {
   /** Default: the SIMD kernels, unless the environment sets LENET_ENGINE_KERNELS=typescript. */
@@ -87,9 +88,10 @@ export async function engineKernels(options: LoadOptions = {}): Promise<KernelSt
     const instance = await attempt;
     return { kernels: 'wasm-simd', detail: from, instance };
   } catch (err) {
-    if (!options.source) loaded = null;
     const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-    log(`engine: the WebAssembly SIMD kernels could not be loaded (${reason}); using the TypeScript kernels, which compute the same numbers more slowly`);
+    // said once per thread: the failed attempt is kept, so later loads (every model opened) fall back quietly
+    if (options.source || !reported) log(`engine: the WebAssembly SIMD kernels could not be loaded (${reason}); using the TypeScript kernels, which compute the same numbers more slowly`);
+    if (!options.source) reported = true;
     return { kernels: 'typescript', detail: reason, instance: TYPESCRIPT_KERNELS };
   }
 }

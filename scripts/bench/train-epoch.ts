@@ -52,6 +52,8 @@ function kindOf(url: string, name: string): string {
   if (file === 'softmax.ts') return 'softmax and loss';
   if (file === 'optim.ts') return 'optimizer (Adam)';
   if (file === 'network.ts' || file === 'dense.ts') return 'layer glue';
+  // V8's own fill/set/subarray, called by the layout copies and the gradient zeroing
+  if (url === '' && /^(fill|set|subarray|slice)$/.test(name)) return 'typed-array fills and copies';
   return 'other';
 }
 
