@@ -1,4 +1,5 @@
 import './FeatureMapGrid.css';
+import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import { actions } from '../state/store.ts';
 import type { ScaleKind } from './colorScale.ts';
@@ -22,7 +23,7 @@ export function FeatureMapGrid({ modelId, layer, layout, data, scale, perLayer }
   const limits = mapLimits(data, layout.maps, mapSize, perLayer);
   const size = Math.round(mapDisplaySize(layout.height) * useDisplayScale());
   return (
-    <ol className="map-grid" data-testid={`maps-${layer}`} data-count={layout.maps} style={{ gridTemplateColumns: `repeat(${mapColumns(layout.maps)}, ${size}px)` }}>
+    <ol className="map-grid" data-testid={`maps-${layer}`} data-count={layout.maps} style={{ '--map-columns': mapColumns(layout.maps), '--map-size': `${size}px` } as CSSProperties}>
       {limits.map((limit, map) => (
         <li key={map} className="map-grid__item">
           <HeatmapCanvas

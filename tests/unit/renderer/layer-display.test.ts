@@ -3,7 +3,7 @@ import { CLASSIC_LENET5, MODERN_LENET5, networkInfo } from '../../../main/engine
 import type { LayerInfo } from '../../../main/api/contract.ts';
 import { layerOf } from '../../../main/core/model-info.ts';
 import { colourAt, largestMagnitude, paintPixels, scalePosition } from '../../../renderer/layers/colorScale.ts';
-import { layerLayout, layerScaleKinds, mapColumns, mapLimits, vectorColumns } from '../../../renderer/layers/layerDisplay.ts';
+import { displayScaleFor, layerLayout, layerScaleKinds, mapColumns, mapLimits, vectorColumns } from '../../../renderer/layers/layerDisplay.ts';
 import { clipRect, unitField } from '../../../renderer/layers/receptiveField.ts';
 import { verdictOf } from '../../../renderer/predict/confidence.ts';
 
@@ -53,6 +53,14 @@ describe('layer display', () => {
     expect(vectorColumns(97)).toBe(24); // a prime longer than a row: the last row is partial
     expect(mapColumns(6)).toBe(6);
     expect(mapColumns(16)).toBe(8);
+  });
+
+  it('draws maps larger in a wide panel and smaller in a narrow one, within bounds', () => {
+    expect(displayScaleFor(520)).toBe(1);
+    expect(displayScaleFor(390)).toBe(0.75); // the side column of a 1024 px window
+    expect(displayScaleFor(100)).toBe(0.6);
+    expect(displayScaleFor(780)).toBe(1.5);
+    expect(displayScaleFor(3000)).toBe(1.8);
   });
 
   it('scales per map or per layer', () => {
