@@ -91,13 +91,14 @@ function SideColumn() {
 export function App() {
   const { t } = useTranslation();
   const language = useStudio((s) => s.language);
+  const presenting = useStudio((s) => s.presenting);
 
   useEffect(() => applyLanguage(language), [language]);
   useEffect(() => startSession(), []);
   useEffect(() => attachShortcuts(window), []);
 
   return (
-    <div className="app">
+    <div className={presenting ? 'app app--presenting' : 'app'} data-testid="app" data-presenting={presenting}>
       <Header />
       <ConnectionBanner />
       <main className="workspace">

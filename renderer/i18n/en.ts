@@ -12,6 +12,8 @@ export const en = {
     language: 'Language',
     about: 'About',
     aboutTip: 'About LeNet Studio and keyboard shortcuts',
+    present: 'Present',
+    presentTip: 'Presentation mode for a projector: larger type, drawing, prediction and maps (P)',
   },
   language: {
     en: 'English',
@@ -192,6 +194,7 @@ export const en = {
     shortcutClear: 'Clear the drawing',
     shortcutTool: 'Switch pen and eraser',
     shortcutSteps: 'Show or hide the preprocessing steps',
+    shortcutPresent: 'Presentation mode on or off',
     shortcutModel: 'Switch model',
     shortcutSave: 'Save the drawing as a sample of that digit (drawing field focused)',
     shortcutSampleKeys: 'In the gallery: relabel or delete the selected samples',

@@ -14,6 +14,8 @@ export const zhCN: Resources = {
     language: '语言',
     about: '关于',
     aboutTip: '关于 LeNet Studio 与键盘快捷键',
+    present: '演示',
+    presentTip: '投影演示模式：更大的文字、书写区、识别结果和特征图（P）',
   },
   language: {
     en: 'English',
@@ -194,6 +196,7 @@ export const zhCN: Resources = {
     shortcutClear: '清除书写内容',
     shortcutTool: '切换画笔与橡皮',
     shortcutSteps: '显示或隐藏预处理步骤',
+    shortcutPresent: '开启或关闭演示模式',
     shortcutModel: '切换模型',
     shortcutSave: '把书写内容保存为该数字的样本（书写区获得焦点时）',
     shortcutSampleKeys: '在样本库中：为选中的样本改标签或删除',

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { actions } from '../state/store.ts';
 import type { ScaleKind } from './colorScale.ts';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
-import { useDisplayScale } from './displayScale.ts';
+import { useMapScale } from './displayScale.ts';
 import { mapColumns, mapDisplaySize, mapLimits, type MapsLayout } from './layerDisplay.ts';
 
 interface Props {
@@ -21,7 +21,7 @@ export function FeatureMapGrid({ modelId, layer, layout, data, scale, perLayer }
   const { t } = useTranslation();
   const mapSize = layout.height * layout.width;
   const limits = mapLimits(data, layout.maps, mapSize, perLayer);
-  const size = Math.round(mapDisplaySize(layout.height) * useDisplayScale());
+  const size = Math.round(mapDisplaySize(layout.height) * useMapScale());
   return (
     <ol className="map-grid" data-testid={`maps-${layer}`} data-count={layout.maps} style={{ '--map-columns': mapColumns(layout.maps), '--map-size': `${size}px` } as CSSProperties}>
       {limits.map((limit, map) => (

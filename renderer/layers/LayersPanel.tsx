@@ -5,9 +5,12 @@ import { useFormat } from '../i18n/format.ts';
 import { actions, useStudio, type Scaling } from '../state/store.ts';
 import { SegmentedControl } from '../ui/SegmentedControl.tsx';
 import { useElementWidth } from '../ui/useElementWidth.ts';
-import { DisplayScaleContext, displayScaleFor } from './displayScale.ts';
+import { DisplayScaleContext, displayScaleFor, MapBoostContext } from './displayScale.ts';
 import { layerScaleKinds } from './layerDisplay.ts';
 import { LayerSection } from './LayerSection.tsx';
+
+/** Presentation mode draws feature maps this much larger, to be read from the back of a room. */
+const PRESENTATION_MAP_BOOST = 1.4;
 
 function HoverReadout() {
   const { t } = useTranslation();
@@ -39,6 +42,7 @@ export function LayersPanel() {
   // small interruptible slices, so pointer input and the stroke on the canvas never wait for it.
   const shown = useDeferredValue(useStudio((s) => s.prediction));
   const scaling = useStudio((s) => s.scaling);
+  const presenting = useStudio((s) => s.presenting);
   const listRef = useRef<HTMLDivElement>(null);
   const displayScale = displayScaleFor(useElementWidth(listRef, 0) - 32);
   const hovered = useStudio((s) => s.hovered);
@@ -91,7 +95,9 @@ export function LayersPanel() {
       </header>
       <HoverReadout />
       <div className="layers__list" ref={listRef}>
-        <DisplayScaleContext.Provider value={displayScale}>{sections ?? <p className="muted">{t('layers.waiting')}</p>}</DisplayScaleContext.Provider>
+        <DisplayScaleContext.Provider value={displayScale}>
+          <MapBoostContext.Provider value={presenting ? PRESENTATION_MAP_BOOST : 1}>{sections ?? <p className="muted">{t('layers.waiting')}</p>}</MapBoostContext.Provider>
+        </DisplayScaleContext.Provider>
       </div>
     </section>
   );

@@ -110,3 +110,99 @@ export async function maybeScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }
+
+/** The part of the DOM the in-page check reads (tests are compiled without the DOM library). */
+interface Rect {
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
+  readonly width: number;
+  readonly height: number;
+}
+interface Node {
+  readonly tagName: string;
+  readonly id: string;
+  readonly parentElement: Node | null;
+  readonly textContent: string | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): Rect;
+  matches(selector: string): boolean;
+}
+interface Style {
+  readonly overflowX: string;
+  readonly overflowY: string;
+  readonly contain: string;
+  readonly visibility: string;
+  readonly position: string;
+}
+interface Dom {
+  readonly document: { readonly documentElement: { readonly scrollWidth: number; readonly clientWidth: number }; querySelectorAll(selector: string): ArrayLike<Node> };
+  getComputedStyle(node: Node): Style;
+}
+
+const CHECKED = 'button, [role="button"], [role="tab"], [role="radio"], [role="slider"], input, select, textarea, a[href], summary, canvas, [tabindex], [data-testid]';
+
+/**
+ * Runs in the page: what overflows, in words (empty when nothing does). The document must not scroll
+ * sideways; every visible control, canvas and tested element must lie inside the viewport horizontally
+ * and inside every ancestor that clips it (overflow other than visible, or `contain: paint`). An
+ * ancestor that scrolls vertically may hold it below the fold: only the scroller's own box must fit
+ * further up. A modal dialog (the top layer) is not clipped by the page around it.
+ */
+function overflows(selector: string): string[] {
+  const dom = globalThis as unknown as Dom;
+  const slack = 1;
+  const problems: string[] = [];
+  const root = dom.document.documentElement;
+  if (root.scrollWidth > root.clientWidth) problems.push(`the page scrolls sideways: ${root.scrollWidth}px of content in ${root.clientWidth}px`);
+  const viewport = root.clientWidth;
+  const name = (node: Node) => {
+    const tag = node.tagName.toLowerCase();
+    const id = node.getAttribute('data-testid') ?? node.getAttribute('aria-label') ?? (node.textContent ?? '').trim().slice(0, 30);
+    return `${tag}${node.id ? `#${node.id}` : ''}${node.getAttribute('class') ? `.${node.getAttribute('class')!.split(' ')[0]}` : ''} "${id}"`;
+  };
+  const all = dom.document.querySelectorAll(selector);
+  for (let i = 0; i < all.length; i++) {
+    const node = all[i];
+    const box = node.getBoundingClientRect();
+    // Not laid out, or visually hidden on purpose (.sr-only is 1x1).
+    if (box.width < 2 || box.height < 2 || dom.getComputedStyle(node).visibility === 'hidden') continue;
+    if (box.left < -slack || box.right > viewport + slack) problems.push(`${name(node)} reaches outside the viewport: ${Math.round(box.left)}..${Math.round(box.right)} of ${viewport}px`);
+    let top = box.top;
+    let bottom = box.bottom;
+    let escaped = dom.getComputedStyle(node).position === 'fixed';
+    for (let a = node.parentElement; a && !node.matches('dialog[open]'); a = a.parentElement) {
+      const style = dom.getComputedStyle(a);
+      const paints = /paint|content|strict/.test(style.contain);
+      if (!escaped || paints) {
+        const outer = a.getBoundingClientRect();
+        const clipsX = paints || style.overflowX !== 'visible';
+        const clipsY = paints || style.overflowY === 'hidden' || style.overflowY === 'clip';
+        if (clipsX && (box.left < outer.left - slack || box.right > outer.right + slack)) {
+          problems.push(`${name(node)} is cut off sideways by ${name(a)}: ${Math.round(box.left)}..${Math.round(box.right)} in ${Math.round(outer.left)}..${Math.round(outer.right)}`);
+          break;
+        }
+        if (clipsY && (top < outer.top - slack || bottom > outer.bottom + slack)) {
+          problems.push(`${name(node)} is cut off vertically by ${name(a)}: ${Math.round(top)}..${Math.round(bottom)} in ${Math.round(outer.top)}..${Math.round(outer.bottom)}`);
+          break;
+        }
+        // Scrolled into view, the element can stand anywhere in a vertical scroller's box: that box must fit further up.
+        if (style.overflowY === 'auto' || style.overflowY === 'scroll') {
+          top = outer.top;
+          bottom = outer.bottom;
+        }
+      }
+      if (style.position === 'fixed') escaped = true;
+      // Top-layer dialogs are not clipped by the page around them.
+      if (a.matches('dialog[open]')) break;
+    }
+  }
+  return problems;
+}
+
+/** Fails with every overflow found, in words. */
+export async function expectNothingOverflows(page: Page, where: string): Promise<void> {
+  const problems = await page.evaluate(overflows, CHECKED);
+  expect(problems, `${where}: nothing overflows`).toEqual([]);
+}
