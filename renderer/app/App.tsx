@@ -20,6 +20,7 @@ import { Header } from './Header.tsx';
 import { attachShortcuts } from './shortcuts.ts';
 import { startSession } from './session.ts';
 import { panelId, SideTabs, tabId } from './SideTabs.tsx';
+import { SkipLinks } from './SkipLinks.tsx';
 import { ToastRegion } from './ToastRegion.tsx';
 
 function ConnectionBanner() {
@@ -99,6 +100,7 @@ export function App() {
 
   return (
     <div className={presenting ? 'app app--presenting' : 'app'} data-testid="app" data-presenting={presenting}>
+      <SkipLinks />
       <Header />
       <ConnectionBanner />
       <main className="workspace">

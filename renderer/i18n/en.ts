@@ -7,6 +7,13 @@ export const en = {
     connectionError: 'Cannot reach the model: {{message}}',
     retry: 'Reload',
   },
+  skip: {
+    label: 'Skip links',
+    drawing: 'Skip to the drawing field',
+    layers: 'Skip to the layers',
+    pastMaps: 'Skip past the feature maps',
+    backToDrawing: 'Back to the drawing field',
+  },
   header: {
     model: 'Model',
     language: 'Language',
@@ -133,6 +140,7 @@ export const en = {
     hoverOutput: '{{layer}} · digit {{unit}} = {{value}}',
     mapLabel: '{{layer}} map {{map}}. Press Enter to enlarge it with its kernels.',
     vectorLabel: '{{layer}}: {{count}} values',
+    unitKeys: 'Arrow keys move a cursor over its units and read each one.',
     legendLabel: 'Colour scale: {{low}} to {{high}}',
     legendPerMap: 'each map scaled to its own largest value',
     legendMax: 'max',

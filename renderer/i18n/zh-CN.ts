@@ -9,6 +9,13 @@ export const zhCN: Resources = {
     connectionError: '无法连接模型：{{message}}',
     retry: '重新加载',
   },
+  skip: {
+    label: '跳转链接',
+    drawing: '跳到书写区',
+    layers: '跳到网络各层',
+    pastMaps: '跳过特征图',
+    backToDrawing: '回到书写区',
+  },
   header: {
     model: '模型',
     language: '语言',
@@ -135,6 +142,7 @@ export const zhCN: Resources = {
     hoverOutput: '{{layer}} · 数字 {{unit}} = {{value}}',
     mapLabel: '{{layer}} 第 {{map}} 张特征图。按 Enter 放大并查看其卷积核。',
     vectorLabel: '{{layer}}：{{count}} 个数值',
+    unitKeys: '方向键可在其单元间移动光标并逐个读取数值。',
     legendLabel: '色标：{{low}} 到 {{high}}',
     legendPerMap: '每张图按自身最大值缩放',
     legendMax: '最大值',

@@ -34,7 +34,7 @@ export function FeatureMapGrid({ modelId, layer, layout, data, scale, perLayer }
             scale={scale}
             limit={limit}
             displaySize={size}
-            label={t('layers.mapLabel', { layer, map })}
+            label={`${t('layers.mapLabel', { layer, map })} ${t('layers.unitKeys')}`}
             onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId, layer, map, ...unit })}
             onActivate={() => actions.selectMap({ modelId, layer, map })}
           />

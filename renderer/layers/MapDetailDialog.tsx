@@ -114,7 +114,7 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
           scale={scale}
           limit={limit}
           displaySize={252}
-          label={t('detail.title', { layer: layer.name, map: selected.map })}
+          label={`${t('detail.title', { layer: layer.name, map: selected.map })}. ${t('layers.unitKeys')}`}
           onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId: model.id, layer: layer.name, map: selected.map, ...unit })}
         />
         <ColorLegend kind={scale} limit={limit} perMap={false} />
