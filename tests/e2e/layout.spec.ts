@@ -15,6 +15,7 @@ const VIEWPORTS = [
   { width: 800, height: 600, scale: 1 },
   { width: 1024, height: 768, scale: 1 },
   { width: 1366, height: 768, scale: 1 },
+  { width: 1600, height: 1000, scale: 1 },
   { width: 1920, height: 1080, scale: 1 },
   { width: 3840, height: 2160, scale: 1 },
   { width: 960, height: 540, scale: 2 },
