@@ -459,7 +459,7 @@ export const FinishTrainingRequestSchema = z.strictObject({
 // ---------------------------------------------------------------- events
 
 export const MenuCommandSchema = z.strictObject({
-  command: z.enum(['undo', 'redo', 'clear', 'toggle-steps', 'show-about', 'language-en', 'language-zh-CN']),
+  command: z.enum(['undo', 'redo', 'clear', 'toggle-steps', 'toggle-presentation', 'show-about', 'language-en', 'language-zh-CN']),
 });
 
 export const TrainingProgressEventSchema = z.strictObject({ jobId: z.string(), progress: TrainingProgressSchema });

@@ -66,7 +66,9 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, op
     {
       label: 'View',
       submenu: [
-        pageCommand('Show Preprocessing Steps', 'toggle-steps'),
+        pageCommand('Show Preprocessing Steps', 'toggle-steps', 'S'),
+        // For projectors: larger type, drawing and prediction; the page remembers the choice.
+        pageCommand('Presentation Mode', 'toggle-presentation', 'P'),
         {
           label: 'Language',
           submenu: [

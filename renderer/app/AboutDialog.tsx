@@ -24,6 +24,7 @@ export function AboutDialog() {
     ['Delete', t('about.shortcutClear')],
     ['E', t('about.shortcutTool')],
     ['S', t('about.shortcutSteps')],
+    ['P', t('about.shortcutPresent')],
     ['M', t('about.shortcutModel')],
     ['0–9', t('about.shortcutSave')],
     ['Delete · 0–9', t('about.shortcutSampleKeys')],

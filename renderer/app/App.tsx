@@ -21,6 +21,7 @@ import { Header } from './Header.tsx';
 import { attachShortcuts } from './shortcuts.ts';
 import { startSession } from './session.ts';
 import { panelId, SideTabs, tabId } from './SideTabs.tsx';
+import { SkipLinks } from './SkipLinks.tsx';
 import { ToastRegion } from './ToastRegion.tsx';
 
 function ConnectionBanner() {
@@ -97,13 +98,15 @@ function SideColumn() {
 export function App() {
   const { t } = useTranslation();
   const language = useStudio((s) => s.language);
+  const presenting = useStudio((s) => s.presenting);
 
   useEffect(() => applyLanguage(language), [language]);
   useEffect(() => startSession(), []);
   useEffect(() => attachShortcuts(window), []);
 
   return (
-    <div className="app">
+    <div className={presenting ? 'app app--presenting' : 'app'} data-testid="app" data-presenting={presenting}>
+      <SkipLinks />
       <Header />
       <ConnectionBanner />
       <main className="workspace">

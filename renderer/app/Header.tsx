@@ -2,11 +2,12 @@ import './Header.css';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitcher } from '../model/LanguageSwitcher.tsx';
 import { ModelSwitcher } from '../model/ModelSwitcher.tsx';
-import { actions } from '../state/store.ts';
-import { InfoIcon, LogoMark } from '../ui/icons.tsx';
+import { actions, useStudio } from '../state/store.ts';
+import { InfoIcon, LogoMark, PresentIcon } from '../ui/icons.tsx';
 
 export function Header() {
   const { t } = useTranslation();
+  const presenting = useStudio((s) => s.presenting);
   return (
     <header className="app-header">
       <div className="brand">
@@ -19,6 +20,10 @@ export function Header() {
       <div className="app-header__controls">
         <ModelSwitcher />
         <LanguageSwitcher />
+        <button type="button" className="tool" aria-pressed={presenting} title={t('header.presentTip')} aria-keyshortcuts="P" onClick={actions.togglePresenting} data-testid="presentation-toggle">
+          <PresentIcon />
+          <span>{t('header.present')}</span>
+        </button>
         <button type="button" className="tool" title={t('header.aboutTip')} onClick={() => actions.setAboutOpen(true)} data-testid="about-button">
           <InfoIcon />
           <span>{t('header.about')}</span>

@@ -67,6 +67,7 @@ function runMenuCommand(command: MenuCommand['command']): void {
     case 'redo': return actions.redo();
     case 'clear': return actions.clear();
     case 'toggle-steps': return actions.toggleSteps();
+    case 'toggle-presentation': return actions.togglePresenting();
     case 'show-about': return actions.setAboutOpen(true);
     case 'language-en': return actions.setLanguage('en');
     case 'language-zh-CN': return actions.setLanguage('zh-CN');

@@ -28,6 +28,7 @@ export function attachShortcuts(target: Window): () => void {
     else if (e.key === 'Delete') actions.clear();
     else if (key === 'e') actions.toggleTool();
     else if (key === 's') actions.toggleSteps();
+    else if (key === 'p') actions.togglePresenting();
     else if (key === 'm') cycleModel();
     else handled = false;
     if (handled) e.preventDefault();

@@ -11,6 +11,9 @@ import { strokeOutlinePath } from './strokeOutline.ts';
 import { palette } from '../ui/palette.ts';
 import { useElementWidth } from '../ui/useElementWidth.ts';
 
+/** The drawing field's element id: the skip links move focus to it. */
+export const DRAWING_FIELD_ID = 'drawing-field';
+
 const INK_COLOUR = palette.text;
 
 const StrokeShape = memo(function StrokeShape({ stroke, complete }: { stroke: Stroke; complete: boolean }) {
@@ -37,6 +40,7 @@ export function DrawingCanvas() {
   return (
     <div
       ref={fieldRef}
+      id={DRAWING_FIELD_ID}
       className={`drawing-field drawing-field--${tool}`}
       role="img"
       tabIndex={0}

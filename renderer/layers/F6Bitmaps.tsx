@@ -31,7 +31,7 @@ export function F6Bitmaps({ modelId, layer, data, top, bitmaps }: { modelId: str
           scale="diverging"
           limit={limit}
           displaySize={HEIGHT_PX}
-          label={t('layers.f6Image')}
+          label={`${t('layers.f6Image')}. ${t('layers.unitKeys')}`}
           onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId, layer, map: unit.row * width + unit.col, row: 0, col: 0, value: unit.value })}
         />
         <figcaption className="small">{t('layers.f6Image')}</figcaption>

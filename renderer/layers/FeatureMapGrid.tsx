@@ -1,9 +1,10 @@
 import './FeatureMapGrid.css';
+import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import { actions } from '../state/store.ts';
 import type { ScaleKind } from './colorScale.ts';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
-import { useDisplayScale } from './displayScale.ts';
+import { useMapScale } from './displayScale.ts';
 import { mapColumns, mapDisplaySize, mapLimits, type MapsLayout } from './layerDisplay.ts';
 
 interface Props {
@@ -20,9 +21,9 @@ export function FeatureMapGrid({ modelId, layer, layout, data, scale, perLayer }
   const { t } = useTranslation();
   const mapSize = layout.height * layout.width;
   const limits = mapLimits(data, layout.maps, mapSize, perLayer);
-  const size = Math.round(mapDisplaySize(layout.height) * useDisplayScale());
+  const size = Math.round(mapDisplaySize(layout.height) * useMapScale());
   return (
-    <ol className="map-grid" data-testid={`maps-${layer}`} data-count={layout.maps} style={{ gridTemplateColumns: `repeat(${mapColumns(layout.maps)}, ${size}px)` }}>
+    <ol className="map-grid" data-testid={`maps-${layer}`} data-count={layout.maps} style={{ '--map-columns': mapColumns(layout.maps), '--map-size': `${size}px` } as CSSProperties}>
       {limits.map((limit, map) => (
         <li key={map} className="map-grid__item">
           <HeatmapCanvas
@@ -33,7 +34,7 @@ export function FeatureMapGrid({ modelId, layer, layout, data, scale, perLayer }
             scale={scale}
             limit={limit}
             displaySize={size}
-            label={t('layers.mapLabel', { layer, map })}
+            label={`${t('layers.mapLabel', { layer, map })} ${t('layers.unitKeys')}`}
             onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId, layer, map, ...unit })}
             onActivate={() => actions.selectMap({ modelId, layer, map })}
           />

@@ -1,13 +1,26 @@
 import './LayersPanel.css';
-import { useDeferredValue, useRef } from 'react';
+import { useDeferredValue, useRef, type MouseEvent } from 'react';
+import { DRAWING_FIELD_ID } from '../drawing/DrawingCanvas.tsx';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { actions, useStudio, type Scaling } from '../state/store.ts';
 import { SegmentedControl } from '../ui/SegmentedControl.tsx';
 import { useElementWidth } from '../ui/useElementWidth.ts';
-import { DisplayScaleContext, displayScaleFor } from './displayScale.ts';
+import { DisplayScaleContext, displayScaleFor, MapBoostContext } from './displayScale.ts';
 import { layerScaleKinds } from './layerDisplay.ts';
 import { LayerSection } from './LayerSection.tsx';
+
+/** The list of layer sections: the "skip to the layers" link focuses it. */
+export const LAYERS_LIST_ID = 'layers-list';
+const LAYERS_END_ID = 'layers-end';
+
+/** Presentation mode draws feature maps this much larger, to be read from the back of a room. */
+const PRESENTATION_MAP_BOOST = 1.4;
+
+function skipTo(event: MouseEvent, id: string): void {
+  event.preventDefault();
+  document.getElementById(id)?.focus();
+}
 
 function HoverReadout() {
   const { t } = useTranslation();
@@ -39,6 +52,7 @@ export function LayersPanel() {
   // small interruptible slices, so pointer input and the stroke on the canvas never wait for it.
   const shown = useDeferredValue(useStudio((s) => s.prediction));
   const scaling = useStudio((s) => s.scaling);
+  const presenting = useStudio((s) => s.presenting);
   const listRef = useRef<HTMLDivElement>(null);
   const displayScale = displayScaleFor(useElementWidth(listRef, 0) - 32);
   const hovered = useStudio((s) => s.hovered);
@@ -90,8 +104,17 @@ export function LayersPanel() {
         </div>
       </header>
       <HoverReadout />
-      <div className="layers__list" ref={listRef}>
-        <DisplayScaleContext.Provider value={displayScale}>{sections ?? <p className="muted">{t('layers.waiting')}</p>}</DisplayScaleContext.Provider>
+      {/* Past the maps (dozens of tab stops) to the end of the layers, and from there back to the drawing. */}
+      <a className="skip-link layers__skip" href={`#${LAYERS_END_ID}`} onClick={(e) => skipTo(e, LAYERS_END_ID)} data-testid="skip-past-maps">
+        {t('skip.pastMaps')}
+      </a>
+      <div className="layers__list" ref={listRef} id={LAYERS_LIST_ID} tabIndex={-1}>
+        <DisplayScaleContext.Provider value={displayScale}>
+          <MapBoostContext.Provider value={presenting ? PRESENTATION_MAP_BOOST : 1}>{sections ?? <p className="muted">{t('layers.waiting')}</p>}</MapBoostContext.Provider>
+        </DisplayScaleContext.Provider>
+        <a className="skip-link layers__skip" id={LAYERS_END_ID} href={`#${DRAWING_FIELD_ID}`} onClick={(e) => skipTo(e, DRAWING_FIELD_ID)} data-testid="back-to-drawing">
+          {t('skip.backToDrawing')}
+        </a>
       </div>
     </section>
   );

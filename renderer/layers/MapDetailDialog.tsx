@@ -125,7 +125,7 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
           scale={scale}
           limit={limit}
           displaySize={252}
-          label={t('detail.title', { layer: layer.name, map: selected.map })}
+          label={`${t('detail.title', { layer: layer.name, map: selected.map })}. ${t('layers.unitKeys')}`}
           onHoverUnit={(hovered) => {
             actions.hoverUnit(hovered && { modelId: model.id, layer: layer.name, map: selected.map, ...hovered });
             if (hovered) setUnit({ row: hovered.row, col: hovered.col });

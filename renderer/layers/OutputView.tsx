@@ -25,7 +25,7 @@ export function OutputView({ modelId, layer, data, scale, top, head }: { modelId
           scale={scale}
           limit={largestMagnitude(data, 0, data.length)}
           displaySize={CELL * data.length}
-          label={t('layers.vectorLabel', { layer, count: data.length })}
+          label={`${t('layers.vectorLabel', { layer, count: data.length })} ${t('layers.unitKeys')}`}
           className="heatmap--vector"
           onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId, layer, map: unit.col, row: 0, col: 0, value: unit.value })}
         />

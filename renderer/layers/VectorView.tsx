@@ -33,7 +33,8 @@ export function VectorView({ modelId, layer, layout, data, scale, cell, openable
         scale={scale}
         limit={largestMagnitude(data, 0, layout.length)}
         displaySize={cellPx * Math.max(rows, layout.columns)}
-        label={t('layers.vectorLabel', { layer, count: layout.length })}
+        label={`${t('layers.vectorLabel', { layer, count: layout.length })} ${t('layers.unitKeys')}`}
+        units={layout.length}
         className="heatmap--vector"
         onHoverUnit={(unit) => {
           const index = unit ? unit.row * layout.columns + unit.col : -1;

@@ -1,19 +1,20 @@
 import { createContext, useContext } from 'react';
 
-/**
- * How much larger than their base size the layer views draw their maps: 1 in the 1280-wide window,
- * up to 1.8 on a large screen, so a wide panel shows bigger maps instead of empty space.
- */
+/** How much larger than their base size the layer views draw their maps (displayScaleFor). */
 export const DisplayScaleContext = createContext(1);
 
 export function useDisplayScale(): number {
   return useContext(DisplayScaleContext);
 }
 
-/** The base layout fits a panel this wide (CSS pixels). */
-const BASE_WIDTH = 520;
+/**
+ * How much larger again feature maps are drawn: 1, or more in presentation mode. Map grids wrap, so
+ * they can grow past the panel's base layout; rows of units (C5, the outputs) keep the display scale.
+ */
+export const MapBoostContext = createContext(1);
 
-export function displayScaleFor(panelWidth: number): number {
-  const raw = panelWidth / BASE_WIDTH;
-  return Math.round(Math.min(1.8, Math.max(1, raw)) * 20) / 20;
+export function useMapScale(): number {
+  return useDisplayScale() * useContext(MapBoostContext);
 }
+
+export { displayScaleFor } from './layerDisplay.ts';

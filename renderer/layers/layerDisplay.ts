@@ -73,3 +73,16 @@ export function mapColumns(maps: number): number {
   const rows = Math.ceil(maps / 8);
   return Math.ceil(maps / rows);
 }
+
+/** The base layout fits a panel this wide (CSS pixels). */
+const BASE_WIDTH = 520;
+
+/**
+ * How much larger than their base size the layer views draw their maps: 1 in the 1280-wide window,
+ * up to 1.8 on a large screen, so a wide panel shows bigger maps instead of empty space; down to 0.6
+ * in a narrow panel, so a row of units (C5's 24, the ten outputs) still fits beside its neighbours.
+ */
+export function displayScaleFor(panelWidth: number): number {
+  const raw = panelWidth / BASE_WIDTH;
+  return Math.round(Math.min(1.8, Math.max(0.6, raw)) * 20) / 20;
+}

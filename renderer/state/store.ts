@@ -52,6 +52,8 @@ export interface StudioState {
   readonly language: Language;
   readonly scaling: Scaling;
   readonly showSteps: boolean;
+  /** Presentation mode, for projectors: larger type, drawing, prediction and maps. */
+  readonly presenting: boolean;
   readonly hovered: HoveredUnit | null;
   readonly selected: SelectedMap | null;
   readonly aboutOpen: boolean;
@@ -61,6 +63,7 @@ export interface StudioState {
 
 const LANGUAGE_KEY = 'lenet-studio.language';
 const SCALING_KEY = 'lenet-studio.scaling';
+const PRESENTING_KEY = 'lenet-studio.presentation';
 export const VIEW_KEY = 'lenet-studio.view';
 
 function storedView(): SideView {
@@ -81,6 +84,14 @@ function storedLanguage(): Language {
     // Storage can be unavailable (privacy settings); fall back to the browser's language.
   }
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+function storedPresenting(): boolean {
+  try {
+    return window.localStorage.getItem(PRESENTING_KEY) === 'on';
+  } catch {
+    return false;
+  }
 }
 
 function storedScaling(): Scaling {
@@ -115,6 +126,7 @@ const initialState: StudioState = {
   language: storedLanguage(),
   scaling: storedScaling(),
   showSteps: false,
+  presenting: storedPresenting(),
   hovered: null,
   selected: null,
   aboutOpen: false,
@@ -222,6 +234,11 @@ export const actions = {
   },
   toggleSteps(): void {
     set({ showSteps: !get().showSteps });
+  },
+  togglePresenting(): void {
+    const presenting = !get().presenting;
+    remember(PRESENTING_KEY, presenting ? 'on' : 'off');
+    set({ presenting });
   },
   hoverUnit(unit: HoveredUnit | null): void {
     const current = get().hovered;

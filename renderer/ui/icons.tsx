@@ -56,6 +56,13 @@ export const InfoIcon = (p: IconProps) => (
   </Icon>
 );
 
+/** A projection screen on its stand: presentation mode. */
+export const PresentIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M3 4h18M4 4v10h16V4M12 14v3M8 21l4-4 4 4" />
+  </Icon>
+);
+
 export const CloseIcon = (p: IconProps) => (
   <Icon {...p}>
     <path d="M6 6l12 12M18 6L6 18" />

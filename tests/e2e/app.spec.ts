@@ -186,6 +186,17 @@ test('main screen screenshot (for the README)', async ({ page }, testInfo) => {
   }
 
   await page.getByTestId('language-switcher').locator('[data-value="zh-CN"]').click();
+  await expect(page.getByTestId('about-button')).toContainText('关于');
   await page.screenshot({ path: testInfo.outputPath('main-screen-zh-CN.png') });
+  if (process.env.UPDATE_README_SCREENSHOT === '1') await page.screenshot({ path: join(PROJECT_ROOT, 'docs/screenshot-zh-CN.png') });
   await page.getByTestId('language-switcher').locator('[data-value="en"]').click();
+
+  // A narrow window (a tablet in portrait, a laptop at 200%): drawing and prediction side by side, the layers below.
+  await page.setViewportSize({ width: 800, height: 1000 });
+  await expect(page.getByTestId('layers')).toBeVisible();
+  await page.mouse.move(0, 0);
+  // The page scrolls vertically here: the picture runs on to the first layers.
+  const narrow = { fullPage: true, clip: { x: 0, y: 0, width: 800, height: 1500 } };
+  await page.screenshot({ ...narrow, path: testInfo.outputPath('main-screen-narrow.png') });
+  if (process.env.UPDATE_README_SCREENSHOT === '1') await page.screenshot({ ...narrow, path: join(PROJECT_ROOT, 'docs/screenshot-narrow.png') });
 });

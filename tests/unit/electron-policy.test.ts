@@ -119,7 +119,10 @@ describe('the menu', () => {
       expect(undo?.accelerator).toBe('CmdOrCtrl+Z');
       expect(redo?.accelerator).toBeDefined();
       for (const item of items) (item.click as (() => void) | undefined)?.();
-      expect(sent).toEqual(expect.arrayContaining(['undo', 'redo', 'clear', 'show-about', 'language-en', 'language-zh-CN']));
+      expect(sent).toEqual(expect.arrayContaining(['undo', 'redo', 'clear', 'toggle-presentation', 'show-about', 'language-en', 'language-zh-CN']));
+      // single-key accelerators are shown, not registered: the page's own shortcut handles the key
+      const present = items.find((i) => i.label === 'Presentation Mode');
+      expect([present?.accelerator, present?.registerAccelerator]).toEqual(['P', false]);
       for (const c of sent.filter((s) => s !== 'quit')) expect(MenuCommandSchema.safeParse({ command: c }).success, c).toBe(true);
     }
     expect(EVENTS.menuCommand).toBe('lenet:menu-command');

@@ -3,8 +3,9 @@ import { CLASSIC_LENET5, MODERN_LENET5, networkInfo } from '../../../main/engine
 import type { LayerInfo } from '../../../main/api/contract.ts';
 import { layerOf } from '../../../main/core/model-info.ts';
 import { colourAt, largestMagnitude, paintPixels, scalePosition } from '../../../renderer/layers/colorScale.ts';
-import { layerLayout, layerScaleKinds, mapColumns, mapLimits, vectorColumns } from '../../../renderer/layers/layerDisplay.ts';
+import { displayScaleFor, layerLayout, layerScaleKinds, mapColumns, mapLimits, vectorColumns } from '../../../renderer/layers/layerDisplay.ts';
 import { clipRect, unitField } from '../../../renderer/layers/receptiveField.ts';
+import { moveCursor } from '../../../renderer/layers/unitCursor.ts';
 import { verdictOf } from '../../../renderer/predict/confidence.ts';
 
 /** The layer table the core reports: the engine's description, as modelInfo copies it. */
@@ -53,6 +54,27 @@ describe('layer display', () => {
     expect(vectorColumns(97)).toBe(24); // a prime longer than a row: the last row is partial
     expect(mapColumns(6)).toBe(6);
     expect(mapColumns(16)).toBe(8);
+  });
+
+  it('draws maps larger in a wide panel and smaller in a narrow one, within bounds', () => {
+    expect(displayScaleFor(520)).toBe(1);
+    expect(displayScaleFor(390)).toBe(0.75); // the side column of a 1024 px window
+    expect(displayScaleFor(100)).toBe(0.6);
+    expect(displayScaleFor(780)).toBe(1.5);
+    expect(displayScaleFor(3000)).toBe(1.8);
+  });
+
+  it('moves the keyboard cursor over a map\'s units and stops at its edges', () => {
+    expect(moveCursor('ArrowRight', null, 10, 10, 100)).toEqual({ row: 0, col: 0 }); // the first key shows the cursor
+    expect(moveCursor('ArrowRight', { row: 3, col: 5 }, 10, 10, 100)).toEqual({ row: 3, col: 6 });
+    expect(moveCursor('ArrowDown', { row: 9, col: 5 }, 10, 10, 100)).toEqual({ row: 9, col: 5 });
+    expect(moveCursor('ArrowLeft', { row: 2, col: 0 }, 10, 10, 100)).toEqual({ row: 2, col: 0 });
+    expect(moveCursor('ArrowUp', { row: 0, col: 4 }, 10, 10, 100)).toEqual({ row: 0, col: 4 });
+    expect(moveCursor('End', { row: 4, col: 1 }, 5, 24, 120)).toEqual({ row: 4, col: 23 });
+    expect(moveCursor('Home', { row: 4, col: 9 }, 5, 24, 120)).toEqual({ row: 4, col: 0 });
+    // 97 units in rows of 24: the last row has one, the cursor stays on it
+    expect(moveCursor('ArrowDown', { row: 3, col: 10 }, 5, 24, 97)).toEqual({ row: 4, col: 0 });
+    expect(moveCursor('a', { row: 1, col: 1 }, 10, 10, 100)).toBeNull();
   });
 
   it('scales per map or per layer', () => {
