@@ -12,6 +12,7 @@ export const LAYERS = {
   'main/onnx': { folders: ['main/engine'], packages: ['protobufjs'] },
   'main/nondigit': { folders: ['main/engine', 'main/ink'], packages: [] },
   'main/api': { folders: ['main/engine', 'main/ink', 'main/nondigit'], packages: ['zod'] },
+  'main/explain': { folders: ['main/engine', 'main/ink'], packages: [] },
   // Node
   'main/storage': { folders: [], packages: ['node:*'] },
   'main/parallel': { folders: ['main/engine'], packages: ['node:*'] },
@@ -22,7 +23,7 @@ export const LAYERS = {
   'main/versions': { folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/storage', 'main/model-folder', 'main/runtime'], packages: ['node:*', 'zod'] },
   'main/training': { folders: ['main/engine', 'main/ink', 'main/nondigit', 'main/data', 'main/parallel', 'main/model-folder', 'main/versions'], packages: ['node:*', 'zod'] },
   'main/core': {
-    folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
+    folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/explain', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
     packages: ['node:*', 'zod'],
   },
   // the two shells

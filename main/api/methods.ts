@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import * as S from './schemas.ts';
+import * as X from './explain-schemas.ts';
 
 /**
  * One request of the contract. `dataFolder`: served only by a core opened with the person's data folder
@@ -27,6 +28,8 @@ const personal = { dataFolder: true } as const;
 export const METHODS = {
   /** ink -> prediction, the input image, every layer's activations (typed arrays). */
   predict: method(S.PredictRequestSchema, S.PredictResponseSchema),
+  /** Attribution for a drawing: saliency, gradient x input, integrated gradients, occlusion, stroke what-if. */
+  explainDrawing: method(X.ExplainDrawingRequestSchema, X.ExplainDrawingResponseSchema),
   /** The models on disk and which one is active. */
   listModels: method(S.EmptySchema, S.ModelListSchema),
   /** Layers with shapes, params, MACs, receptive fields; the model card (needs no ONNX session). */

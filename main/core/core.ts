@@ -12,6 +12,7 @@ import { createPersonal, withoutDataFolder, type PersonalData } from './personal
 import { scanModels, type ModelEntry, type ModelRoot } from '../versions/registry.ts';
 import { trainingResult } from './training-result.ts';
 import { judgeNonDigit, verdictLayers } from '../nondigit/verdict.ts';
+import { explainDrawing } from './explain.ts';
 
 export type ModelLoader = (dir: string) => Promise<LoadedModel>;
 export type ModelReader = (dir: string) => Promise<ModelDescription>;
@@ -294,6 +295,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
       return response;
       });
+    },
+
+    explainDrawing: (request) => {
+      const id = request.modelId ?? requireActive();
+      return withModel(id, (model) => explainDrawing(model, id, pipeline, request));
     },
 
     async listModels(): Promise<ModelList> {

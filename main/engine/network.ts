@@ -442,6 +442,37 @@ export class Network {
     return stats;
   }
 
+  /** Factor from the last layer's scores to the softmax logits: 1 for logits, -rbfScale for RBF distances. */
+  get logitScale(): number {
+    return this.sign();
+  }
+
+  /**
+   * The gradient with respect to the input of sum_{b,k} seed[b, k] * scores[b, k] (scores = the last
+   * layer's output: logits, or RBF distances), batch * inputSize values in `out`. With a one-hot seed
+   * that is the input gradient of one class's score, the saliency of attribution methods. The backward
+   * pass also accumulates parameter gradients; they are cleared afterwards, so gradData is left zero.
+   */
+  inputGradientInto(input: Float32Array, batch: number, seed: Float32Array, out: Float32Array): Float32Array {
+    if (seed.length < batch * this.classes) throw new ShapeError('network inputGradient', `seed holds ${seed.length} values, a batch of ${batch} needs ${batch * this.classes}`);
+    if (out.length < batch * this.inputSize) throw new ShapeError('network inputGradient', `out holds ${out.length} values, a batch of ${batch} needs ${batch * this.inputSize}`);
+    this.run(input, batch);
+    let dy: Float32Array = seed.subarray(0, batch * this.classes);
+    for (let i = this.runners.length - 1; i >= 0; i--) {
+      const x = i === 0 ? input : this.outputs[i - 1];
+      const dx = i === 0 ? out : this.dBuffers[i];
+      this.runners[i].backward(x, dy, dx, batch);
+      dy = dx;
+    }
+    this.gradData.fill(0);
+    return out;
+  }
+
+  /** The last forward pass's scores for sample b (valid until the next call). */
+  lastScores(batch: number): Float32Array {
+    return this.outputs[this.runners.length - 1].subarray(0, batch * this.classes);
+  }
+
   getWeights(): Map<string, Tensor> {
     return new Map(this.params.map((p) => [p.name, { shape: [...p.shape], data: p.data.slice() }]));
   }

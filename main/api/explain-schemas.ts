@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { DigitSchema, ImageSchema, InkSchema, ModelIdSchema, ArchSchema } from './schemas.ts';
+
+/** Zod schemas of the explanation requests (attribution for the drawing), beside the rest of the contract. */
+
+const probabilities = z.array(z.number().min(0).max(1)).length(10);
+
+export const ExplainDrawingRequestSchema = z.strictObject({
+  ink: InkSchema,
+  modelId: ModelIdSchema.optional(),
+  /** The class to explain; absent = the one the network reads. */
+  target: DigitSchema.optional(),
+  /** Explain target against this class ("why 7 and not 1?"); must differ from the target. */
+  versus: DigitSchema.optional(),
+  /** Points on the path of integrated gradients (0 = skip them). */
+  integratedSteps: z.int().min(0).max(64).optional(),
+});
+
+/** A signed 28x28 attribution over the image the ink pipeline made. */
+const attribution = ImageSchema;
+
+export const ExplainDrawingResponseSchema = z.strictObject({
+  modelId: ModelIdSchema,
+  arch: ArchSchema,
+  empty: z.boolean(),
+  target: DigitSchema,
+  versus: DigitSchema.nullable(),
+  /** The drawing's own ten probabilities (the same as predict's). */
+  probabilities,
+  top: DigitSchema,
+  /** The 28x28 image in [0, 1] the explanation is about. */
+  input: ImageSchema,
+  /** The explained softmax logit, or logit difference with versus, at this image. */
+  score: z.number(),
+  saliency: attribution,
+  gradientTimesInput: attribution,
+  integratedGradients: z
+    .strictObject({ map: attribution, steps: z.int().min(1), sum: z.number(), expected: z.number() })
+    .nullable(),
+  occlusion: z.strictObject({
+    patch: z.int().min(1),
+    stride: z.int().min(1),
+    /** The watched probability (p_target, or p_target - p_versus) of the drawing as it is. */
+    base: z.number(),
+    /** Per pixel: the mean drop of that probability over the patches covering it. */
+    map: attribution,
+  }),
+  strokes: z.array(
+    z.strictObject({
+      probabilities,
+      top: DigitSchema,
+      empty: z.boolean(),
+      /** The watched probability without this stroke minus with it. */
+      change: z.number(),
+    }),
+  ),
+  deciding: z.int().min(0).nullable(),
+  /** The ink has more strokes than stroke what-if takes (then `strokes` is empty). */
+  strokesOmitted: z.boolean(),
+  timing: z.strictObject({ gradientMs: z.number().min(0), occlusionMs: z.number().min(0), strokesMs: z.number().min(0) }),
+});

@@ -1,0 +1,6 @@
+/** Attribution for one drawing: one small pure function per method (numbers from the engine, or from a classify callback the core backs with ONNX Runtime). */
+export * from './target.ts';
+export * from './saliency.ts';
+export * from './integrated-gradients.ts';
+export * from './occlusion.ts';
+export * from './stroke-what-if.ts';
