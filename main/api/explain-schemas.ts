@@ -12,7 +12,7 @@ export const ExplainDrawingRequestSchema = z.strictObject({
   target: DigitSchema.optional(),
   /** Explain target against this class ("why 7 and not 1?"); must differ from the target. */
   versus: DigitSchema.optional(),
-  /** Points on the path of integrated gradients (0 = skip them). */
+  /** Points on the path of integrated gradients; absent or 0 = none (they cost a batch of backward passes). */
   integratedSteps: z.int().min(0).max(64).optional(),
 });
 

@@ -9,7 +9,8 @@ import type { InkPipeline } from './ink-pipeline.ts';
 import { archOf } from './model-info.ts';
 
 const SIDE = IMAGE_SIZE;
-const DEFAULT_STEPS = 16;
+/** Integrated gradients cost a batch of backward passes: only when asked for (the live view asks when they are shown). */
+const DEFAULT_STEPS = 0;
 /** Stroke what-if re-runs the ink pipeline once per stroke: beyond this many strokes (a scribble) it is left out. */
 export const MAX_WHAT_IF_STROKES = 24;
 

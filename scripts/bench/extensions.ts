@@ -56,6 +56,10 @@ export const EXTENSIONS: readonly Extension[] = [
       { key: 'importBombMaxBlockMs', label: 'longest event-loop block while importing the zip bombs (goal < 50)', unit: 'ms' },
     ],
   },
+  {
+    module: './attribution.ts',
+    figures: [{ key: 'attributionP95Ms', label: 'attribution for a 5-stroke digit: saliency, integrated gradients, occlusion, stroke what-if, p95 (goal < 50)', unit: 'ms' }],
+  },
 ];
 
 export type ExtensionOutcome =

@@ -227,7 +227,7 @@ describe('explainDrawing through the core', () => {
     const ink = inks.find((i) => i.strokes.length >= 2)!;
     expect(ink).toBeDefined();
     for (const arch of ARCHS) {
-      const response = ExplainDrawingResponseSchema.parse(await core.explainDrawing({ ink: { strokes: ink.strokes }, modelId: arch }));
+      const response = ExplainDrawingResponseSchema.parse(await core.explainDrawing({ ink: { strokes: ink.strokes }, modelId: arch, integratedSteps: 16 }));
       const predicted = await core.predict({ ink: { strokes: ink.strokes }, modelId: arch });
       expect(response.top).toBe(predicted.top);
       response.probabilities.forEach((p, k) => expect(p).toBeCloseTo(predicted.probabilities[k], 6));
