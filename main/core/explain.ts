@@ -75,10 +75,10 @@ export async function explainDrawing(model: LoadedModel, modelId: string, pipeli
   const t0 = performance.now();
   const whole = await classify(img, 1);
   const top = topOf(whole);
-  const target: ExplainTarget = { target: request.target ?? top, versus: request.versus ?? null };
-  if (target.versus === target.target) {
-    throw new ApiError('bad-request', `explainDrawing: the network reads ${top}; choose another class to compare it with`);
-  }
+  // "Why the winner and not 1?" while the pen turns the drawing into a 1: nothing to compare, so the
+  // winner is explained alone (the response's versus says so).
+  const versus = request.versus ?? null;
+  const target: ExplainTarget = { target: request.target ?? top, versus: versus === (request.target ?? top) ? null : versus };
   const grad = saliency(net, img, SIDE, target);
   const steps = request.integratedSteps ?? DEFAULT_STEPS;
   const ig = steps > 0 ? integratedGradients(net, img, SIDE, target, steps) : null;

@@ -24,6 +24,7 @@ export function SideTabs() {
 
   const labels: Record<SideView, string> = {
     layers: t('tabs.layers'),
+    explain: t('tabs.explain'),
     samples: t('tabs.samples'),
     train: t('tabs.train'),
     models: t('tabs.models'),

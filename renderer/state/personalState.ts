@@ -3,8 +3,8 @@ import type {
 } from '../../main/api/contract.ts';
 
 /** The views of the right-hand column. */
-export type SideView = 'layers' | 'samples' | 'train' | 'models';
-export const SIDE_VIEWS: readonly SideView[] = ['layers', 'samples', 'train', 'models'];
+export type SideView = 'layers' | 'explain' | 'samples' | 'train' | 'models';
+export const SIDE_VIEWS: readonly SideView[] = ['layers', 'explain', 'samples', 'train', 'models'];
 export type SamplesMode = 'gallery' | 'confusion';
 
 /** What an Undo button in a toast takes back. */

@@ -245,12 +245,15 @@ describe('explainDrawing through the core', () => {
     }
   });
 
-  it('explains one class against another, and refuses comparing a class with itself', async () => {
+  it('explains one class against another, and refuses comparing a chosen class with itself', async () => {
     const [ink] = await unipenInks(1);
     const r = await core.explainDrawing({ ink: { strokes: ink.strokes }, target: 3, versus: 5 });
     expect([r.target, r.versus]).toEqual([3, 5]);
     expect(r.occlusion.base).toBeCloseTo(r.probabilities[3] - r.probabilities[5], 6);
     await expect(core.explainDrawing({ ink: { strokes: ink.strokes }, target: 4, versus: 4 })).rejects.toMatchObject({ code: 'bad-request' });
+    // the winner compared with itself (the pen made it the versus class): explained alone
+    const alone = await core.explainDrawing({ ink: { strokes: ink.strokes }, versus: r.top });
+    expect([alone.target, alone.versus]).toEqual([r.top, null]);
   });
 
   it('answers an empty drawing without strokes to weigh', async () => {

@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { canvasStats, clearDrawing, coreOracle, drawInk, openApp, readInks, settledPrediction, switchModel } from './helpers.ts';
+
+const TWO_STROKES = readInks('tos.jsonl').filter((ink) => ink.strokes.length === 2);
+const SEVEN = TWO_STROKES.find((ink) => ink.label === 7) ?? TWO_STROKES[0];
+const FOUR = TWO_STROKES.find((ink) => ink.label === 4) ?? TWO_STROKES[1];
+if (!SEVEN || !FOUR) throw new Error('tos.jsonl has no digits drawn in two strokes');
+
+async function openWhy(page: Page): Promise<void> {
+  await page.getByTestId('tab-explain').click();
+  await expect(page.getByTestId('explain-panel')).toBeVisible();
+}
+
+/** Waits until the explanation on screen answers the page's latest request. */
+async function settledExplanation(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => {
+      const hook = (globalThis as unknown as { __lenetExplain?: { idle: boolean; sent: number; applied: number } }).__lenetExplain;
+      return Boolean(hook && hook.idle && hook.sent > 0 && hook.applied === hook.sent);
+    }))
+    .toBe(true);
+}
+
+/** The core's own explanation of the ink the page predicted last (the page's prediction hook gives the exact ink). */
+async function oracleFor(page: Page, request: { target?: number; versus?: number; integratedSteps?: number } = {}) {
+  const shown = await settledPrediction(page);
+  await settledExplanation(page);
+  return (await coreOracle()).explainDrawing({ ink: shown.ink, modelId: shown.modelId, ...request });
+}
+
+for (const arch of ['modern', 'classic'] as const) {
+  test(`Why: the ${arch} model's explanation of a drawing follows the pen and matches the core`, async ({ page }) => {
+    await openApp(page);
+    await switchModel(page, arch);
+    await openWhy(page);
+    await expect(page.getByText('Draw a digit to see what decided it.')).toBeVisible();
+    await drawInk(page, SEVEN);
+    const truth = await oracleFor(page);
+    const summary = page.getByTestId('explain-summary');
+    await expect(summary).toHaveAttribute('data-target', String(truth.top));
+    await expect(summary).toContainText(`Why ${truth.top}?`);
+    // both maps painted, with more than one colour
+    for (const id of ['explain-gradient-map', 'explain-occlusion-map']) {
+      const stats = await canvasStats(page, `[data-testid="${id}"] canvas`);
+      expect(stats.every((s) => s.painted), id).toBe(true);
+      expect(Math.max(...stats.map((s) => s.colours)), id).toBeGreaterThan(2);
+    }
+    // stroke what-if: one row per stroke, each what the core reads without it, the deciding one marked
+    await expect(page.getByTestId('stroke-what-if')).toHaveAttribute('data-deciding', truth.deciding === null ? '' : String(truth.deciding));
+    for (const [i, s] of truth.strokes.entries()) {
+      await expect(page.getByTestId(`what-if-row-${i}`)).toContainText(s.empty ? 'nothing is left' : `it reads ${s.top} (`);
+    }
+    if (truth.deciding !== null) await expect(page.getByTestId(`what-if-path-${truth.deciding}`)).toHaveClass(/what-if__stroke--deciding/);
+    // a new drawing replaces the explanation
+    await clearDrawing(page);
+    await expect(page.getByText('Draw a digit to see what decided it.')).toBeVisible();
+    await drawInk(page, FOUR);
+    const next = await oracleFor(page);
+    await expect(summary).toHaveAttribute('data-target', String(next.top));
+  });
+}
+
+test('Why: picking the class and a class to compare with, by mouse and by keyboard', async ({ page }) => {
+  await openApp(page);
+  await openWhy(page);
+  await drawInk(page, SEVEN);
+  const first = await oracleFor(page);
+  const other = first.top === 2 ? 3 : 2;
+  await page.getByTestId('explain-target').locator('button', { hasText: new RegExp(`^${other}$`) }).click();
+  const chosen = await oracleFor(page, { target: other });
+  const summary = page.getByTestId('explain-summary');
+  await expect(summary).toHaveAttribute('data-target', String(other));
+  await expect(summary).toContainText(`Why ${other}?`);
+  await expect(page.getByTestId('stroke-what-if')).toHaveAttribute('data-deciding', chosen.deciding === null ? '' : String(chosen.deciding));
+
+  // keyboard: the checked option takes focus, an arrow moves to the next class
+  await page.getByTestId('explain-target').locator('[aria-checked="true"]').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(summary).toHaveAttribute('data-target', String(other + 1));
+
+  // why <target> and not <versus>?
+  const target = Number(await summary.getAttribute('data-target'));
+  const versus = (target + 5) % 10;
+  await page.getByTestId('explain-versus').locator('button', { hasText: new RegExp(`^${versus}$`) }).click();
+  await expect(summary).toHaveAttribute('data-versus', String(versus));
+  await expect(summary).toContainText(`Why ${target} and not ${versus}?`);
+  const compared = await oracleFor(page, { target, versus });
+  await expect(page.getByTestId('stroke-what-if')).toHaveAttribute('data-deciding', compared.deciding === null ? '' : String(compared.deciding));
+
+  // integrated gradients: the shares and the score change the core computed
+  await page.getByTestId('explain-method').locator('button', { hasText: 'Integrated gradients' }).click();
+  await settledExplanation(page);
+  const ig = await oracleFor(page, { target, versus, integratedSteps: 16 });
+  await expect(page.getByTestId('explain-gradient-map')).toContainText(`along 16 points`);
+  await expect(page.getByTestId('explain-gradient-map')).toContainText(`score’s change from blank is ${Number(ig.integratedGradients!.expected.toPrecision(3)).toLocaleString('en')}`);
+});
+
+for (const language of ['en', 'zh-CN'] as const) {
+  test(`screenshots of Why in ${language} (EXPLAIN_SHOTS=1)`, async ({ page }) => {
+    test.skip(!process.env.EXPLAIN_SHOTS, 'screenshots only on request');
+    const dir = process.env.EXPLAIN_SHOTS_DIR ?? '/work/shots/explain';
+    mkdirSync(dir, { recursive: true });
+    await openApp(page, language);
+    for (const [w, h] of [[1600, 1000], [1024, 768]] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      for (const arch of ['modern', 'classic'] as const) {
+        await page.getByTestId('tab-layers').click();
+        await switchModel(page, arch);
+        await openWhy(page);
+        await clearDrawing(page);
+        await drawInk(page, SEVEN);
+        await settledPrediction(page);
+        await settledExplanation(page);
+        await page.screenshot({ path: `${dir}/why-${arch}-${language}-${w}x${h}.png` });
+      }
+    }
+  });
+}
