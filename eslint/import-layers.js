@@ -23,7 +23,7 @@ export const LAYERS = {
   'main/versions': { folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/storage', 'main/model-folder', 'main/runtime'], packages: ['node:*', 'zod'] },
   'main/training': { folders: ['main/engine', 'main/ink', 'main/nondigit', 'main/data', 'main/parallel', 'main/model-folder', 'main/versions'], packages: ['node:*', 'zod'] },
   'main/core': {
-    folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/explain', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
+    folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/explain', 'main/data', 'main/storage', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
     packages: ['node:*', 'zod'],
   },
   // the two shells

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DigitSchema, ImageSchema, InkSchema, ModelIdSchema, ArchSchema } from './schemas.ts';
+import { ArchSchema, DigitSchema, Float32ArraySchema, ImageSchema, InkSchema, LayerNameSchema, ModelIdSchema } from './schemas.ts';
 
 /** Zod schemas of the explanation requests (attribution for the drawing), beside the rest of the contract. */
 
@@ -58,4 +58,48 @@ export const ExplainDrawingResponseSchema = z.strictObject({
   /** The ink has more strokes than stroke what-if takes (then `strokes` is empty). */
   strokesOmitted: z.boolean(),
   timing: z.strictObject({ gradientMs: z.number().min(0), occlusionMs: z.number().min(0), strokesMs: z.number().min(0) }),
+});
+
+// ---------------------------------------------------------------- top-activating examples
+
+export const TopActivationsRequestSchema = z.strictObject({
+  modelId: ModelIdSchema.optional(),
+  layer: LayerNameSchema,
+  /** The channel (conv and pool layers) or unit (dense and RBF layers). */
+  unit: z.int().min(0).max(4095),
+});
+
+const fieldRect = z.strictObject({ top: z.int().min(0), left: z.int().min(0), bottom: z.int().min(0), right: z.int().min(0) });
+
+export const TopActivationsResponseSchema = z.discriminatedUnion('state', [
+  z.strictObject({
+    state: z.literal('ready'),
+    modelId: ModelIdSchema,
+    layer: LayerNameSchema,
+    unit: z.int().min(0),
+    /** The ranking is by the smallest value (RBF distances). */
+    lowIsStrong: z.boolean(),
+    /** MNIST test digits searched. */
+    searched: z.int().min(0),
+    examples: z.array(z.strictObject({
+      /** Index in the MNIST test set. */
+      index: z.int().min(0),
+      label: DigitSchema,
+      /** The unit's value at its strongest position. */
+      value: z.number(),
+      /** The receptive field of that position in the 28x28 digit (inclusive, clipped). */
+      field: fieldRect,
+    })),
+    /** The examples' 28x28 digits in [0, 1], one after another. */
+    images: Float32ArraySchema,
+  }),
+  z.strictObject({ state: z.literal('building'), modelId: ModelIdSchema, done: z.int().min(0), total: z.int().min(0) }),
+  z.strictObject({ state: z.literal('failed'), modelId: ModelIdSchema, message: z.string() }),
+]);
+
+export const TopActivationsProgressSchema = z.strictObject({
+  modelId: ModelIdSchema,
+  state: z.enum(['building', 'ready', 'failed']),
+  done: z.int().min(0),
+  total: z.int().min(0),
 });

@@ -30,6 +30,8 @@ export const METHODS = {
   predict: method(S.PredictRequestSchema, S.PredictResponseSchema),
   /** Attribution for a drawing: saliency, gradient x input, integrated gradients, occlusion, stroke what-if. */
   explainDrawing: method(X.ExplainDrawingRequestSchema, X.ExplainDrawingResponseSchema),
+  /** A unit's top-activating MNIST test digits; the first request per model builds them in a worker (events topActivationsProgress). */
+  topActivations: method(X.TopActivationsRequestSchema, X.TopActivationsResponseSchema),
   /** The models on disk and which one is active. */
   listModels: method(S.EmptySchema, S.ModelListSchema),
   /** Layers with shapes, params, MACs, receptive fields; the model card (needs no ONNX session). */
@@ -70,6 +72,7 @@ export const EVENT_DEFS = {
   trainingProgress: S.TrainingProgressEventSchema,
   trainingEpoch: S.TrainingEpochEventSchema,
   trainingFinished: S.TrainingOutcomeSchema,
+  topActivationsProgress: X.TopActivationsProgressSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof METHODS;

@@ -13,6 +13,9 @@ import { scanModels, type ModelEntry, type ModelRoot } from '../versions/registr
 import { trainingResult } from './training-result.ts';
 import { judgeNonDigit, verdictLayers } from '../nondigit/verdict.ts';
 import { explainDrawing } from './explain.ts';
+import { TopActivations, unitExamples } from './top-activations.ts';
+import { networkInfo } from '../engine/arithmetic.ts';
+import { join } from 'node:path';
 
 export type ModelLoader = (dir: string) => Promise<LoadedModel>;
 export type ModelReader = (dir: string) => Promise<ModelDescription>;
@@ -40,6 +43,13 @@ export interface CoreOptions {
    * before it is activated) and fine-tuning. Without it those channels answer 'unavailable'.
    */
   readonly personal?: PersonalData;
+  /** Where the shipped MNIST test digits are (default: the first bundled root, native-models/). */
+  readonly mnistDir?: string;
+  /**
+   * Where caches of bundled models go (<cacheDir>/<id>/), for a bundled folder that may be read-only;
+   * absent = the bundled model's own folder. A personal model's cache is in its own folder.
+   */
+  readonly cacheDir?: string;
 }
 
 export interface Core extends LenetCore {
@@ -217,6 +227,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   }
 
+  const tops = new TopActivations(
+    options.mnistDir ?? options.roots.find((r) => r.bundled)?.dir ?? options.roots[0]?.dir ?? '.',
+    (modelId, state) => emit({
+      name: 'topActivationsProgress',
+      payload: { modelId, state: state.state, done: state.state === 'building' ? state.done : 0, total: state.state === 'building' ? state.total : 0 },
+    }),
+    warn,
+  );
+
   await rescan();
   if (versions) {
     // The model the person last activated, or a bundled one with a notice when it is missing or damaged.
@@ -300,6 +319,35 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     explainDrawing: (request) => {
       const id = request.modelId ?? requireActive();
       return withModel(id, (model) => explainDrawing(model, id, pipeline, request));
+    },
+
+    async topActivations({ modelId, layer, unit }) {
+      const id = modelId ?? requireActive();
+      const e = entry(id);
+      const { spec } = await describe(id);
+      const info = networkInfo(spec).find((l) => l.name === layer);
+      if (!info) throw new ApiError('not-found', `model ${id} has no layer ${layer}`);
+      let state;
+      let digits;
+      try {
+        digits = await tops.digits();
+        state = await tops.state({ id, dir: e.dir, cacheDir: e.bundled && options.cacheDir ? join(options.cacheDir, id) : e.dir });
+      } catch (err) {
+        throw new ApiError('unavailable', `top activations: ${(err as Error).message}`);
+      }
+      if (state.state === 'building') return { state: 'building', modelId: id, done: state.done, total: state.total };
+      if (state.state === 'failed') return { state: 'failed', modelId: id, message: state.message };
+      let examples;
+      try {
+        examples = unitExamples(state.result, info, spec.input.height, unit, digits.labels);
+      } catch (err) {
+        throw new ApiError('bad-request', `topActivations: ${(err as Error).message}`);
+      }
+      const images = new Float32Array(examples.length * 784);
+      examples.forEach((x, i) => {
+        for (let j = 0; j < 784; j++) images[i * 784 + j] = digits.images[x.index * 784 + j] / 255;
+      });
+      return { state: 'ready', modelId: id, layer, unit, lowIsStrong: info.role === 'distance', searched: state.result.count, examples, images };
     },
 
     async listModels(): Promise<ModelList> {

@@ -4,3 +4,4 @@ export * from './saliency.ts';
 export * from './integrated-gradients.ts';
 export * from './occlusion.ts';
 export * from './stroke-what-if.ts';
+export * from './top-activations.ts';
