@@ -401,6 +401,12 @@ export const en = {
     decidingWeakens: 'Stroke {{stroke}} matters most: without it, it still reads {{digit}} ({{percent}}).',
     decidingOnly: 'Stroke {{stroke}} is the whole drawing.',
     noDecidingStroke: 'No single stroke supports this reading: leaving any one out does not lower it.',
+    topTitle: 'The test digits that excite it most',
+    topHow: 'The {{count}} of the {{searched}} MNIST test digits with the highest value at this unit’s strongest position, read by the model; the outline is what that position sees.',
+    topHowRbf: 'The {{count}} of the {{searched}} MNIST test digits closest to this unit’s code (the smallest distance), read by the model.',
+    topBuilding: 'Reading the MNIST test digits for every unit of this model (once, then kept): {{done}} of {{total}}…',
+    topFailed: 'The top digits could not be computed: {{message}}',
+    topItem: 'MNIST test digit {{index}}, a {{label}}, value {{value}}',
   },
   notice: {
     title: 'Model fallback.',

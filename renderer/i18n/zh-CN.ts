@@ -403,6 +403,12 @@ export const zhCN: Resources = {
     decidingWeakens: '第 {{stroke}} 笔最重要：去掉它，仍识别为 {{digit}}（{{percent}}）。',
     decidingOnly: '第 {{stroke}} 笔就是整个书写。',
     noDecidingStroke: '没有哪一笔单独支撑这个结果：去掉任何一笔都不会降低它。',
+    topTitle: '最能激发它的测试集数字',
+    topHow: '{{searched}} 个 MNIST 测试数字中，在该单元最强位置取值最高的 {{count}} 个（由模型计算）；方框是该位置看到的区域。',
+    topHowRbf: '{{searched}} 个 MNIST 测试数字中，离该单元编码最近（距离最小）的 {{count}} 个（由模型计算）。',
+    topBuilding: '正在为此模型的每个单元读取 MNIST 测试数字（只算一次，之后保存）：{{done}} / {{total}}…',
+    topFailed: '无法计算最能激发它的数字：{{message}}',
+    topItem: 'MNIST 测试数字 {{index}}，是 {{label}}，值 {{value}}',
   },
   notice: {
     title: '已改用内置模型。',

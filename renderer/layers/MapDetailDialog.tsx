@@ -11,6 +11,7 @@ import { ColorLegend } from './ColorLegend.tsx';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
 import { layerLayout, layerScaleKinds, vectorColumns } from './layerDisplay.ts';
 import { useLayerKernels } from './useLayerKernels.ts';
+import { TopExamples } from '../explain/TopExamples.tsx';
 
 const KERNEL_PX = 64;
 
@@ -163,6 +164,7 @@ export function MapDetailDialog() {
             </button>
           </header>
           <DetailBody selected={selected} model={model} />
+          <TopExamples modelId={model.id} layer={selected.layer} unit={selected.map} />
         </>
       )}
     </dialog>

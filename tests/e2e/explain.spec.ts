@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadShippedMnistTest } from '../../main/data/mnist.ts';
+import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { canvasStats, clearDrawing, coreOracle, drawInk, openApp, readInks, settledPrediction, switchModel } from './helpers.ts';
@@ -100,7 +103,7 @@ test('Why: picking the class and a class to compare with, by mouse and by keyboa
 for (const language of ['en', 'zh-CN'] as const) {
   test(`screenshots of Why in ${language} (EXPLAIN_SHOTS=1)`, async ({ page }) => {
     test.skip(!process.env.EXPLAIN_SHOTS, 'screenshots only on request');
-    test.setTimeout(300_000);
+    test.setTimeout(600_000);
     const dir = process.env.EXPLAIN_SHOTS_DIR ?? '/work/shots/explain';
     mkdirSync(dir, { recursive: true });
     await openApp(page, language);
@@ -118,7 +121,50 @@ for (const language of ['en', 'zh-CN'] as const) {
         await settledPrediction(page);
         await settledExplanation(page);
         await page.screenshot({ path: `${dir}/why-${arch}-${language}-${w}x${h}.png` });
+        if (process.env.UPDATE_README_SCREENSHOT && language === 'en' && w === 1600 && arch === 'modern') await page.screenshot({ path: join(import.meta.dirname, '../../docs/explain-why.png') });
+        // the Layers tab: C3 map 5 enlarged with the test digits that excite it most
+        await page.getByTestId('tab-layers').click();
+        const map = page.getByTestId('maps-C3').locator('canvas').nth(5);
+        await map.scrollIntoViewIfNeeded();
+        await map.click();
+        await expect(page.getByTestId('map-detail').getByTestId('top-examples')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+        await page.screenshot({ path: `${dir}/top-${arch}-${language}-${w}x${h}.png` });
+        if (process.env.UPDATE_README_SCREENSHOT && language === 'en' && w === 1600 && arch === 'modern') await page.screenshot({ path: join(import.meta.dirname, '../../docs/explain-top.png') });
+        await page.keyboard.press('Escape');
       }
     }
   });
 }
+
+test('Layers: a selected map shows the MNIST test digits that excite it most, each with its field and value', async ({ page }) => {
+  test.setTimeout(180_000);
+  test.skip(!existsSync(join(process.env.LENET_E2E_MODELS ?? '', 't10k-images-idx3-ubyte.gz')), 'the test models have no shipped MNIST test digits beside them');
+  await openApp(page);
+  await drawInk(page, SEVEN);
+  const shown = await settledPrediction(page);
+  const map = page.getByTestId('maps-C3').locator('canvas').nth(5);
+  await map.scrollIntoViewIfNeeded();
+  await map.click();
+  const tops = page.getByTestId('map-detail').getByTestId('top-examples');
+  await expect(tops).toBeVisible();
+  await expect(tops).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+  const items = tops.locator('li');
+  await expect(items).toHaveCount(12);
+  const listed = await items.evaluateAll((els) => els.map((el) => ({ index: Number(el.getAttribute('data-index')), value: Number(el.getAttribute('data-value')) })));
+  expect(listed.map((x) => x.value)).toEqual([...listed.map((x) => x.value)].sort((a, b) => b - a));
+  await expect(tops.locator('.gray-image__field')).toHaveCount(12);
+  // the first digit, read by ONNX Runtime here: its C3 map 5 peaks at the listed value
+  const rt = await ModelRuntime.load(join(process.env.LENET_E2E_MODELS!, 'modern'));
+  try {
+    const set = await loadShippedMnistTest(process.env.LENET_E2E_MODELS!);
+    const image = Float32Array.from(set.images.subarray(listed[0].index * 784, (listed[0].index + 1) * 784), (v) => v / 255);
+    const c3 = (await rt.predict(image, 1)).activations.find((a) => a.name === 'C3')!.data.subarray(500, 600);
+    expect(Math.max(...c3)).toBeCloseTo(listed[0].value, 4);
+  } finally {
+    await rt.release();
+  }
+  expect(shown.modelId).toBeTruthy();
+  // keyboard: Escape closes the dialog
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('map-detail')).not.toBeVisible();
+});
