@@ -27,6 +27,7 @@ export async function buildMain(outDir = 'dist/main'): Promise<void> {
   // The fine-tune worker awaits at top level, so it is an ES module; its import.meta.url is its own file.
   await build({ ...common, format: 'esm', entryPoints: ['main/training/fine-tune-worker.ts'], outfile: `${outDir}/fine-tune-worker.mjs`, packages: 'external' });
   await build({ ...common, format: 'esm', entryPoints: ['main/core/top-activations-worker.ts'], outfile: `${outDir}/top-activations-worker.mjs`, packages: 'external' });
+  await build({ ...common, format: 'esm', entryPoints: ['main/core/feature-vis-worker.ts'], outfile: `${outDir}/feature-vis-worker.mjs`, packages: 'external' });
 }
 
 if (resolve(process.argv[1] ?? '') === resolve(import.meta.filename)) {

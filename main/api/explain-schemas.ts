@@ -103,3 +103,29 @@ export const TopActivationsProgressSchema = z.strictObject({
   done: z.int().min(0),
   total: z.int().min(0),
 });
+
+// ---------------------------------------------------------------- feature visualization
+
+export const FeatureVisualizationRequestSchema = TopActivationsRequestSchema;
+
+export const FeatureVisualizationResponseSchema = z.discriminatedUnion('state', [
+  z.strictObject({
+    state: z.literal('done'),
+    modelId: ModelIdSchema,
+    layer: LayerNameSchema,
+    unit: z.int().min(0),
+    /** The synthesized 28x28 input in [0, 1]. */
+    image: ImageSchema,
+    /** The unit's response to it (its strongest position; a distance for RBF units). */
+    value: z.number(),
+    /** The best response among the 10,000 MNIST test digits, when the top activations are built. */
+    bestTestValue: z.number().nullable(),
+    lowIsStrong: z.boolean(),
+    steps: z.int().min(1),
+    ms: z.number().min(0),
+  }),
+  /** A newer request or cancelFeatureVisualization stopped it. */
+  z.strictObject({ state: z.literal('cancelled'), modelId: ModelIdSchema }),
+]);
+
+export const CancelFeatureVisualizationSchema = z.strictObject({ cancelled: z.boolean() });

@@ -32,6 +32,10 @@ export const METHODS = {
   explainDrawing: method(X.ExplainDrawingRequestSchema, X.ExplainDrawingResponseSchema),
   /** A unit's top-activating MNIST test digits; the first request per model builds them in a worker (events topActivationsProgress). */
   topActivations: method(X.TopActivationsRequestSchema, X.TopActivationsResponseSchema),
+  /** A synthesized input that maximizes a unit (gradient ascent in a worker); a newer request cancels an older one. */
+  featureVisualization: method(X.FeatureVisualizationRequestSchema, X.FeatureVisualizationResponseSchema),
+  /** Stop the feature visualization under way (the person looked elsewhere). */
+  cancelFeatureVisualization: method(S.EmptySchema, X.CancelFeatureVisualizationSchema),
   /** The models on disk and which one is active. */
   listModels: method(S.EmptySchema, S.ModelListSchema),
   /** Layers with shapes, params, MACs, receptive fields; the model card (needs no ONNX session). */

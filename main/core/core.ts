@@ -14,6 +14,7 @@ import { trainingResult } from './training-result.ts';
 import { judgeNonDigit, verdictLayers } from '../nondigit/verdict.ts';
 import { explainDrawing } from './explain.ts';
 import { TopActivations, unitExamples } from './top-activations.ts';
+import { FeatureVisRunner } from './feature-vis.ts';
 import { networkInfo } from '../engine/arithmetic.ts';
 import { join } from 'node:path';
 
@@ -236,6 +237,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     warn,
   );
 
+  const featureVis = new FeatureVisRunner();
+  /** Bumped by every feature-visualization request and cancel: a request that is no longer the latest gives up. */
+  let featureVisGeneration = 0;
+  let featureVisWaiting = false;
+
   await rescan();
   if (versions) {
     // The model the person last activated, or a bundled one with a notice when it is missing or damaged.
@@ -350,6 +356,44 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return { state: 'ready', modelId: id, layer, unit, lowIsStrong: info.role === 'distance', searched: state.result.count, examples, images };
     },
 
+    async featureVisualization({ modelId, layer, unit }) {
+      const generation = ++featureVisGeneration;
+      featureVis.cancel();
+      const id = modelId ?? requireActive();
+      featureVisWaiting = true;
+      const e = entry(id);
+      const { spec, weights } = await describe(id);
+      const layers = networkInfo(spec);
+      const layerIndex = layers.findIndex((l) => l.name === layer);
+      if (layerIndex < 0) throw new ApiError('not-found', `model ${id} has no layer ${layer}`);
+      const info = layers[layerIndex];
+      const channels = info.outputShape[0];
+      if (unit >= channels) throw new ApiError('bad-request', `featureVisualization: layer ${layer} has units 0..${channels - 1}, not ${unit}`);
+      const positions = info.outputShape.length === 3 ? info.outputShape[1] * info.outputShape[2] : 1;
+      const lowIsStrong = info.role === 'distance';
+      if (generation !== featureVisGeneration) return { state: 'cancelled', modelId: id };
+      featureVisWaiting = false;
+      const outcome = await featureVis.run(spec, weights, layerIndex, unit, positions, lowIsStrong);
+      if (outcome.state === 'cancelled') return { state: 'cancelled', modelId: id };
+      // the best test digit, when the top activations of this model are already known (never built for this)
+      let bestTestValue: number | null = null;
+      try {
+        const s = await tops.known({ id, dir: e.dir });
+        const l = s?.layers.find((x) => x.name === layer);
+        if (l && l.index[unit * l.k] >= 0) bestTestValue = l.value[unit * l.k];
+      } catch {
+        bestTestValue = null;
+      }
+      return { state: 'done', modelId: id, layer, unit, image: { width: 28, height: 28, data: outcome.image }, value: outcome.value, bestTestValue, lowIsStrong, steps: outcome.steps, ms: outcome.ms };
+    },
+
+    async cancelFeatureVisualization() {
+      const waiting = featureVisWaiting;
+      featureVisWaiting = false;
+      featureVisGeneration++;
+      return { cancelled: featureVis.cancel() || waiting };
+    },
+
     async listModels(): Promise<ModelList> {
       await rescan();
       return listing();
@@ -380,6 +424,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
 
     async close() {
+      featureVis.cancel();
       await personal.close();
       const last = session;
       session = null;

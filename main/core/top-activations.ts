@@ -48,6 +48,13 @@ export class TopActivations {
     return this.digitsPromise;
   }
 
+  /** The model's lists when they are built (in memory) for its current bytes; null otherwise. */
+  async known(model: { id: string; dir: string }): Promise<TopBuildResult | null> {
+    const known = this.states.get(model.id);
+    if (!known || known.state.state !== 'ready') return null;
+    return known.digest === (await modelDigest(model.dir)) ? known.state.result : null;
+  }
+
   /** The model's lists, or where their building stands (starting it when nothing is under way). */
   async state(model: TopModel): Promise<TopState> {
     const digest = await modelDigest(model.dir);

@@ -65,8 +65,8 @@ interface Runner {
   readonly params: ParamRequest[];
   bind(params: Param[]): void;
   forward(x: Float32Array, batch: number): Float32Array;
-  /** Writes dx (when given) and accumulates parameter gradients. */
-  backward(x: Float32Array, dy: Float32Array, dx: Float32Array | null, batch: number): void;
+  /** Writes dx (when given) and accumulates parameter gradients; `pre`: dy is with respect to the pre-activation. */
+  backward(x: Float32Array, dy: Float32Array, dx: Float32Array | null, batch: number, pre?: boolean): void;
 }
 
 function heNormal(fanIn: (row: number) => number, rowSize: number) {
@@ -110,8 +110,8 @@ class ActivationStage {
     if (this.fn !== 'identity') activationForwardInto(this.fn, this.pre, this.out, n);
     return this.out;
   }
-  grad(dy: Float32Array, n: number): Float32Array {
-    if (this.fn === 'identity') return dy;
+  grad(dy: Float32Array, n: number, pre = false): Float32Array {
+    if (this.fn === 'identity' || pre) return dy;
     activationBackwardInto(this.fn, this.out, dy, this.dPre, n);
     return this.dPre;
   }
@@ -154,9 +154,9 @@ function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo
       conv2dForwardInto(g, x, w.data, b.data, act.target(), cols);
       return act.apply(batch * this.outSize);
     },
-    backward(x, dy, dx, batch) {
+    backward(x, dy, dx, batch, pre) {
       const g = geom(batch);
-      const dPre = act.grad(dy, batch * this.outSize);
+      const dPre = act.grad(dy, batch * this.outSize, pre);
       conv2dBackwardInto(g, x, w.data, dPre, dx, w.grad, b.grad, cols);
       if (mask) for (let i = 0; i < mask.length; i++) w.grad[i] *= mask[i];
     },
@@ -206,9 +206,9 @@ function poolRunner(layer: Extract<LayerSpec, { kind: 'maxpool' | 'avgpool' | 's
       }
       return act.apply(n);
     },
-    backward(_x, dy, dx, batch) {
+    backward(_x, dy, dx, batch, pre) {
       const g = geom(batch);
-      const dPre = act.grad(dy, batch * outSize);
+      const dPre = act.grad(dy, batch * outSize, pre);
       if (layer.kind === 'maxpool') {
         if (dx) maxPoolBackwardInto(g, dPre, argmax, dx);
       } else if (layer.kind === 'avgpool') {
@@ -239,8 +239,8 @@ function denseRunner(layer: Extract<LayerSpec, { kind: 'dense' }>, info: LayerIn
       denseForwardInto(batch, inFeatures, units, x, w.data, b.data, act.target());
       return act.apply(batch * units);
     },
-    backward(x, dy, dx, batch) {
-      const dPre = act.grad(dy, batch * units);
+    backward(x, dy, dx, batch, pre) {
+      const dPre = act.grad(dy, batch * units, pre);
       denseBackwardInto(batch, inFeatures, units, x, w.data, dPre, dx, w.grad, b.grad);
     },
   };
@@ -466,6 +466,30 @@ export class Network {
     }
     this.gradData.fill(0);
     return out;
+  }
+
+  /**
+   * The gradient with respect to the input of sum seed[b, j] * output[b, j] of layer `layerIndex`
+   * (batch * that layer's output size seed values): what feature visualization ascends; with
+   * `preActivation`, of the layer's value before its activation function instead. Like
+   * inputGradientInto, it leaves gradData zero. Returns the layer's output of the forward pass
+   * (the layer's own buffer, valid until the next call).
+   */
+  layerInputGradientInto(input: Float32Array, batch: number, layerIndex: number, seed: Float32Array, out: Float32Array, preActivation = false): Float32Array {
+    if (!Number.isInteger(layerIndex) || layerIndex < 0 || layerIndex >= this.runners.length) throw new ShapeError('network layerInputGradient', `no layer ${layerIndex} (0..${this.runners.length - 1})`);
+    const size = this.runners[layerIndex].outSize;
+    if (seed.length < batch * size) throw new ShapeError('network layerInputGradient', `seed holds ${seed.length} values, layer ${this.runners[layerIndex].info.name} of a batch of ${batch} needs ${batch * size}`);
+    if (out.length < batch * this.inputSize) throw new ShapeError('network layerInputGradient', `out holds ${out.length} values, a batch of ${batch} needs ${batch * this.inputSize}`);
+    this.run(input, batch);
+    let dy: Float32Array = seed.subarray(0, batch * size);
+    for (let i = layerIndex; i >= 0; i--) {
+      const x = i === 0 ? input : this.outputs[i - 1];
+      const dx = i === 0 ? out : this.dBuffers[i];
+      this.runners[i].backward(x, dy, dx, batch, preActivation && i === layerIndex);
+      dy = dx;
+    }
+    this.gradData.fill(0);
+    return this.outputs[layerIndex];
   }
 
   /** The last forward pass's scores for sample b (valid until the next call). */

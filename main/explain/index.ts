@@ -5,3 +5,4 @@ export * from './integrated-gradients.ts';
 export * from './occlusion.ts';
 export * from './stroke-what-if.ts';
 export * from './top-activations.ts';
+export * from './feature-vis.ts';

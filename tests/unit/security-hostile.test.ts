@@ -110,6 +110,13 @@ const HOSTILE: Record<MethodName, Hostile[]> = {
     { what: 'unit huge', payload: { layer: 'C1', unit: 1e9 }, field: 'unit' },
     { what: 'unit fractional', payload: { layer: 'C1', unit: 1.5 }, field: 'unit' },
   ],
+  featureVisualization: [
+    ...notARequest({ layer: 'C1', unit: 0 }),
+    ...badModelIds((id) => ({ modelId: id, layer: 'C1', unit: 0 }), 'modelId'),
+    { what: 'layer traversal', payload: { layer: '../x', unit: 0 }, field: 'layer' },
+    { what: 'unit negative', payload: { layer: 'C1', unit: -1 }, field: 'unit' },
+  ],
+  cancelFeatureVisualization: notARequest({}),
   listModels: notARequest({}),
   modelInfo: [...notARequest({ id: 'modern' }), ...badModelIds((id) => ({ id }), 'id'), { what: 'no id', payload: {}, field: 'id' }],
   activateModel: [...notARequest({ id: 'modern' }), ...badModelIds((id) => ({ id }), 'id'), { what: 'no id', payload: {}, field: 'id' }],
