@@ -5,6 +5,7 @@ import type { Responses } from '../../main/api/contract.ts';
 import { api } from '../app/client.ts';
 import { useFormat } from '../i18n/format.ts';
 import { GrayImage } from '../sees/GrayImage.tsx';
+import { FeatureVisView } from './FeatureVisView.tsx';
 
 type TopAnswer = Responses['topActivations'];
 const THUMB = 64;
@@ -47,6 +48,7 @@ export function TopExamples({ modelId, layer, unit }: { modelId: string; layer: 
 
   return (
     <section className="top-examples" aria-labelledby="top-examples-title" data-testid="top-examples" data-state={answer?.state ?? (error ? 'failed' : 'loading')}>
+      <FeatureVisView modelId={modelId} layer={layer} unit={unit} />
       <h3 id="top-examples-title">{t('explain.topTitle')}</h3>
       {error && <p className="error small">{t('explain.topFailed', { message: error })}</p>}
       {answer?.state === 'failed' && <p className="error small">{t('explain.topFailed', { message: answer.message })}</p>}

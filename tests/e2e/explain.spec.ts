@@ -2,6 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadShippedMnistTest } from '../../main/data/mnist.ts';
 import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
+import { buildNetwork } from '../../main/engine/index.ts';
+import { visualizeUnit } from '../../main/explain/index.ts';
+import { readModelFolder } from '../../main/model-folder/folder.ts';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { canvasStats, clearDrawing, coreOracle, drawInk, openApp, readInks, settledPrediction, switchModel } from './helpers.ts';
@@ -164,6 +167,15 @@ test('Layers: a selected map shows the MNIST test digits that excite it most, ea
     await rt.release();
   }
   expect(shown.modelId).toBeTruthy();
+  // beside them, the synthesized input: the same seeded ascent here gives the value the page shows
+  const vis = page.getByTestId('map-detail').getByTestId('feature-vis');
+  await expect(vis).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  const { spec, weights } = await readModelFolder(join(process.env.LENET_E2E_MODELS!, 'modern'));
+  const net = buildNetwork(spec, { seed: 0 });
+  net.setWeights(weights);
+  const again = visualizeUnit(net, 2, 5, 100, false, 28)!;
+  expect(Number(await vis.getAttribute('data-value'))).toBeCloseTo(again.value, 4);
+  await expect(vis.locator('canvas')).toHaveCount(1);
   // keyboard: Escape closes the dialog
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('map-detail')).not.toBeVisible();
