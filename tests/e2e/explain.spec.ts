@@ -131,6 +131,7 @@ for (const language of ['en', 'zh-CN'] as const) {
         await map.scrollIntoViewIfNeeded();
         await map.click();
         await expect(page.getByTestId('map-detail').getByTestId('top-examples')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+        await expect(page.getByTestId('map-detail').getByTestId('feature-vis')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
         await page.screenshot({ path: `${dir}/top-${arch}-${language}-${w}x${h}.png` });
         if (process.env.UPDATE_README_SCREENSHOT && language === 'en' && w === 1600 && arch === 'modern') await page.screenshot({ path: join(import.meta.dirname, '../../docs/explain-top.png') });
         await page.keyboard.press('Escape');
