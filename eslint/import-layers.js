@@ -13,6 +13,7 @@ export const LAYERS = {
   'main/nondigit': { folders: ['main/engine', 'main/ink'], packages: [] },
   'main/lab': { folders: ['main/engine'], packages: [] },
   'main/api': { folders: ['main/engine', 'main/ink', 'main/nondigit', 'main/lab'], packages: ['zod'] },
+  'main/explain': { folders: ['main/engine', 'main/ink'], packages: [] },
   // Node
   'main/storage': { folders: [], packages: ['node:*'] },
   // the engine's WebAssembly kernels: found beside the bundle, or compiled from source with wabt
@@ -25,7 +26,7 @@ export const LAYERS = {
   'main/versions': { folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/storage', 'main/model-folder', 'main/runtime'], packages: ['node:*', 'zod'] },
   'main/training': { folders: ['main/engine', 'main/ink', 'main/nondigit', 'main/data', 'main/parallel', 'main/model-folder', 'main/versions'], packages: ['node:*', 'zod'] },
   'main/core': {
-    folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/lab', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
+    folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/lab', 'main/explain', 'main/data', 'main/storage', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
     packages: ['node:*', 'zod'],
   },
   // the two shells

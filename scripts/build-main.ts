@@ -33,6 +33,8 @@ export async function buildMain(outDir = 'dist/main'): Promise<void> {
   await build({ ...common, entryPoints: ['main/samples/import-worker.ts'], outfile: `${outDir}/import-worker.cjs`, packages: 'external' });
   // The fine-tune worker awaits at top level, so it is an ES module; its import.meta.url is its own file.
   await build({ ...common, format: 'esm', entryPoints: ['main/training/fine-tune-worker.ts'], outfile: `${outDir}/fine-tune-worker.mjs`, packages: 'external' });
+  await build({ ...common, format: 'esm', entryPoints: ['main/core/top-activations-worker.ts'], outfile: `${outDir}/top-activations-worker.mjs`, packages: 'external' });
+  await build({ ...common, format: 'esm', entryPoints: ['main/core/feature-vis-worker.ts'], outfile: `${outDir}/feature-vis-worker.mjs`, packages: 'external' });
   // The engine's SIMD kernels, compiled from their text format; every bundle above looks for them beside itself.
   await mkdir(resolve(root, outDir), { recursive: true });
   await writeFile(resolve(root, outDir, KERNELS_WASM), await compileKernelsWat(resolve(root, 'main/wasm', KERNELS_WAT)));

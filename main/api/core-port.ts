@@ -28,6 +28,8 @@ export interface LoadedModel {
     readonly probabilities: Float32Array;
     readonly activations: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: Float32Array }[];
   }>;
+  /** Only the probabilities (batch x classes); absent = predict's are used. */
+  classify?(input: Float32Array, batch: number): Promise<Float32Array>;
   release(): Promise<void>;
   /** The folder's not-a-digit reject head; null or absent when it has none (only the stroke checks run). */
   readonly reject?: RejectHead | null;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import * as S from './schemas.ts';
 import * as L from './lab-schemas.ts';
+import * as X from './explain-schemas.ts';
 
 /**
  * One request of the contract. `dataFolder`: served only by a core opened with the person's data folder
@@ -28,6 +29,14 @@ const personal = { dataFolder: true } as const;
 export const METHODS = {
   /** ink -> prediction, the input image, every layer's activations (typed arrays). */
   predict: method(S.PredictRequestSchema, S.PredictResponseSchema),
+  /** Attribution for a drawing: saliency, gradient x input, integrated gradients, occlusion, stroke what-if. */
+  explainDrawing: method(X.ExplainDrawingRequestSchema, X.ExplainDrawingResponseSchema),
+  /** A unit's top-activating MNIST test digits; the first request per model builds them in a worker (events topActivationsProgress). */
+  topActivations: method(X.TopActivationsRequestSchema, X.TopActivationsResponseSchema),
+  /** A synthesized input that maximizes a unit (gradient ascent in a worker); a newer request cancels an older one. */
+  featureVisualization: method(X.FeatureVisualizationRequestSchema, X.FeatureVisualizationResponseSchema),
+  /** Stop the feature visualization under way (the person looked elsewhere). */
+  cancelFeatureVisualization: method(S.EmptySchema, X.CancelFeatureVisualizationSchema),
   /** The models on disk and which one is active. */
   listModels: method(S.EmptySchema, S.ModelListSchema),
   /** Layers with shapes, params, MACs, receptive fields; the model card (needs no ONNX session). */
@@ -76,6 +85,7 @@ export const EVENT_DEFS = {
   trainingProgress: S.TrainingProgressEventSchema,
   trainingEpoch: S.TrainingEpochEventSchema,
   trainingFinished: S.TrainingOutcomeSchema,
+  topActivationsProgress: X.TopActivationsProgressSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof METHODS;

@@ -13,6 +13,11 @@ import { scanModels, type ModelEntry, type ModelRoot } from '../versions/registr
 import { trainingResult } from './training-result.ts';
 import { judgeNonDigit, verdictLayers } from '../nondigit/verdict.ts';
 import { createLab } from './lab.ts';
+import { explainDrawing } from './explain.ts';
+import { TopActivations, unitExamples } from './top-activations.ts';
+import { FeatureVisRunner } from './feature-vis.ts';
+import { networkInfo } from '../engine/arithmetic.ts';
+import { join } from 'node:path';
 
 export type ModelLoader = (dir: string) => Promise<LoadedModel>;
 export type ModelReader = (dir: string) => Promise<ModelDescription>;
@@ -40,6 +45,13 @@ export interface CoreOptions {
    * before it is activated) and fine-tuning. Without it those channels answer 'unavailable'.
    */
   readonly personal?: PersonalData;
+  /** Where the shipped MNIST test digits are (default: the first bundled root, native-models/). */
+  readonly mnistDir?: string;
+  /**
+   * Where caches of bundled models go (<cacheDir>/<id>/), for a bundled folder that may be read-only;
+   * absent = the bundled model's own folder. A personal model's cache is in its own folder.
+   */
+  readonly cacheDir?: string;
 }
 
 export interface Core extends LenetCore {
@@ -217,6 +229,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     }
   }
 
+  const tops = new TopActivations(
+    options.mnistDir ?? options.roots.find((r) => r.bundled)?.dir ?? options.roots[0]?.dir ?? '.',
+    (modelId, state) => emit({
+      name: 'topActivationsProgress',
+      payload: { modelId, state: state.state, done: state.state === 'building' ? state.done : 0, total: state.state === 'building' ? state.total : 0 },
+    }),
+    warn,
+  );
+
+  const featureVis = new FeatureVisRunner();
+  /** Bumped by every feature-visualization request and cancel: a request that is no longer the latest gives up. */
+  let featureVisGeneration = 0;
+  let featureVisWaiting = false;
+
   await rescan();
   if (versions) {
     // The model the person last activated, or a bundled one with a notice when it is missing or damaged.
@@ -298,6 +324,78 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       });
     },
 
+    explainDrawing: (request) => {
+      const id = request.modelId ?? requireActive();
+      return withModel(id, (model) => explainDrawing(model, id, pipeline, request));
+    },
+
+    async topActivations({ modelId, layer, unit }) {
+      const id = modelId ?? requireActive();
+      const e = entry(id);
+      const { spec } = await describe(id);
+      const info = networkInfo(spec).find((l) => l.name === layer);
+      if (!info) throw new ApiError('not-found', `model ${id} has no layer ${layer}`);
+      let state;
+      let digits;
+      try {
+        digits = await tops.digits();
+        state = await tops.state({ id, dir: e.dir, cacheDir: e.bundled && options.cacheDir ? join(options.cacheDir, id) : e.dir });
+      } catch (err) {
+        throw new ApiError('unavailable', `top activations: ${(err as Error).message}`);
+      }
+      if (state.state === 'building') return { state: 'building', modelId: id, done: state.done, total: state.total };
+      if (state.state === 'failed') return { state: 'failed', modelId: id, message: state.message };
+      let examples;
+      try {
+        examples = unitExamples(state.result, info, spec.input.height, unit, digits.labels);
+      } catch (err) {
+        throw new ApiError('bad-request', `topActivations: ${(err as Error).message}`);
+      }
+      const images = new Float32Array(examples.length * 784);
+      examples.forEach((x, i) => {
+        for (let j = 0; j < 784; j++) images[i * 784 + j] = digits.images[x.index * 784 + j] / 255;
+      });
+      return { state: 'ready', modelId: id, layer, unit, lowIsStrong: info.role === 'distance', searched: state.result.count, examples, images };
+    },
+
+    async featureVisualization({ modelId, layer, unit }) {
+      const generation = ++featureVisGeneration;
+      featureVis.cancel();
+      const id = modelId ?? requireActive();
+      featureVisWaiting = true;
+      const e = entry(id);
+      const { spec, weights } = await describe(id);
+      const layers = networkInfo(spec);
+      const layerIndex = layers.findIndex((l) => l.name === layer);
+      if (layerIndex < 0) throw new ApiError('not-found', `model ${id} has no layer ${layer}`);
+      const info = layers[layerIndex];
+      const channels = info.outputShape[0];
+      if (unit >= channels) throw new ApiError('bad-request', `featureVisualization: layer ${layer} has units 0..${channels - 1}, not ${unit}`);
+      const positions = info.outputShape.length === 3 ? info.outputShape[1] * info.outputShape[2] : 1;
+      const lowIsStrong = info.role === 'distance';
+      if (generation !== featureVisGeneration) return { state: 'cancelled', modelId: id };
+      featureVisWaiting = false;
+      const outcome = await featureVis.run(spec, weights, layerIndex, unit, positions, lowIsStrong);
+      if (outcome.state === 'cancelled') return { state: 'cancelled', modelId: id };
+      // the best test digit, when the top activations of this model are already known (never built for this)
+      let bestTestValue: number | null = null;
+      try {
+        const s = await tops.known({ id, dir: e.dir });
+        const l = s?.layers.find((x) => x.name === layer);
+        if (l && l.index[unit * l.k] >= 0) bestTestValue = l.value[unit * l.k];
+      } catch {
+        bestTestValue = null;
+      }
+      return { state: 'done', modelId: id, layer, unit, image: { width: 28, height: 28, data: outcome.image }, value: outcome.value, bestTestValue, lowIsStrong, steps: outcome.steps, ms: outcome.ms };
+    },
+
+    async cancelFeatureVisualization() {
+      const waiting = featureVisWaiting;
+      featureVisWaiting = false;
+      featureVisGeneration++;
+      return { cancelled: featureVis.cancel() || waiting };
+    },
+
     async listModels(): Promise<ModelList> {
       await rescan();
       return listing();
@@ -328,6 +426,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
 
     async close() {
+      featureVis.cancel();
       await personal.close();
       const last = session;
       session = null;

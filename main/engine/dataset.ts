@@ -46,3 +46,22 @@ export function imageToNetworkInput(spec: NetworkSpec, img: Float32Array, w: num
     for (let x = 0; x < w; x++) out[outOffset + (y + top) * W + x + left] = lo + span * img[y * w + x];
   }
 }
+
+/**
+ * The adjoint of imageToNetworkInput: turns a gradient with respect to the network's input into the
+ * gradient with respect to the w x h [0, 1] image it was made from (the border the classic field adds
+ * is constant and gets none; the -0.1..1.175 mapping scales every pixel's gradient by its span).
+ */
+export function networkInputGradientToImage(spec: NetworkSpec, grad: Float32Array, gradOffset: number, w: number, h: number, out: Float32Array): void {
+  const { height: H, width: W } = spec.input;
+  if (spec.arch !== 'classic' && H === h && W === w) {
+    out.set(grad.subarray(gradOffset, gradOffset + w * h));
+    return;
+  }
+  const span = spec.arch === 'classic' ? CLASSIC_INK - CLASSIC_BACKGROUND : 1;
+  const top = Math.floor((H - h) / 2), left = Math.floor((W - w) / 2);
+  if (top < 0 || left < 0) throw new Error(`input: a ${w}x${h} image does not fit the network's ${W}x${H} input`);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) out[y * w + x] = span * grad[gradOffset + (y + top) * W + x + left];
+  }
+}

@@ -70,8 +70,8 @@ interface Runner {
   readonly params: ParamRequest[];
   bind(params: Param[]): void;
   forward(x: Float32Array, batch: number): Float32Array;
-  /** Writes dx (when given) and accumulates parameter gradients. */
-  backward(x: Float32Array, dy: Float32Array, dx: Float32Array | null, batch: number): void;
+  /** Writes dx (when given) and accumulates parameter gradients; `pre`: dy is with respect to the pre-activation. */
+  backward(x: Float32Array, dy: Float32Array, dx: Float32Array | null, batch: number, pre?: boolean): void;
 }
 
 function heNormal(fanIn: (row: number) => number, rowSize: number) {
@@ -115,8 +115,8 @@ class ActivationStage {
     if (this.fn !== 'identity') activationForwardInto(this.fn, this.pre, this.out, n);
     return this.out;
   }
-  grad(dy: Float32Array, n: number): Float32Array {
-    if (this.fn === 'identity') return dy;
+  grad(dy: Float32Array, n: number, pre = false): Float32Array {
+    if (this.fn === 'identity' || pre) return dy;
     activationBackwardInto(this.fn, this.out, dy, this.dPre, n);
     return this.dPre;
   }
@@ -168,10 +168,13 @@ function convRunner(layer: Extract<LayerSpec, { kind: 'conv' }>, info: LayerInfo
       conv2dForwardInto(g, x, w.data, b.data, act.target(), scratch(g, k), k);
       return act.apply(batch * this.outSize);
     },
-    backward(x, dy, dx, batch) {
+    backward(x, dy, dx, batch, pre) {
       const g = geom(batch);
       const k = kernels();
-      if (act.fn === 'relu' && conv2dFusesRelu(g, k)) {
+      if (pre) {
+        // dy is already with respect to the pre-activation: no activation gradient, so no fused ReLU either
+        conv2dBackwardInto(g, x, w.data, dy, dx, w.grad, b.grad, scratch(g, k), k);
+      } else if (act.fn === 'relu' && conv2dFusesRelu(g, k)) {
         conv2dBackwardInto(g, x, w.data, dy, dx, w.grad, b.grad, undefined, k, act.out);
       } else {
         conv2dBackwardInto(g, x, w.data, act.grad(dy, batch * this.outSize), dx, w.grad, b.grad, scratch(g, k), k);
@@ -224,9 +227,9 @@ function poolRunner(layer: Extract<LayerSpec, { kind: 'maxpool' | 'avgpool' | 's
       }
       return act.apply(n);
     },
-    backward(_x, dy, dx, batch) {
+    backward(_x, dy, dx, batch, pre) {
       const g = geom(batch);
-      const dPre = act.grad(dy, batch * outSize);
+      const dPre = act.grad(dy, batch * outSize, pre);
       if (layer.kind === 'maxpool') {
         if (dx) maxPoolBackwardInto(g, dPre, argmax, dx);
       } else if (layer.kind === 'avgpool') {
@@ -257,8 +260,8 @@ function denseRunner(layer: Extract<LayerSpec, { kind: 'dense' }>, info: LayerIn
       denseForwardInto(batch, inFeatures, units, x, w.data, b.data, act.target(), kernels());
       return act.apply(batch * units);
     },
-    backward(x, dy, dx, batch) {
-      const dPre = act.grad(dy, batch * units);
+    backward(x, dy, dx, batch, pre) {
+      const dPre = act.grad(dy, batch * units, pre);
       denseBackwardInto(batch, inFeatures, units, x, w.data, dPre, dx, w.grad, b.grad, kernels());
     },
   };
@@ -460,6 +463,61 @@ export class Network {
       if (dx) dy = dx;
     }
     return stats;
+  }
+
+  /** Factor from the last layer's scores to the softmax logits: 1 for logits, -rbfScale for RBF distances. */
+  get logitScale(): number {
+    return this.sign();
+  }
+
+  /**
+   * The gradient with respect to the input of sum_{b,k} seed[b, k] * scores[b, k] (scores = the last
+   * layer's output: logits, or RBF distances), batch * inputSize values in `out`. With a one-hot seed
+   * that is the input gradient of one class's score, the saliency of attribution methods. The backward
+   * pass also accumulates parameter gradients; they are cleared afterwards, so gradData is left zero.
+   */
+  inputGradientInto(input: Float32Array, batch: number, seed: Float32Array, out: Float32Array): Float32Array {
+    if (seed.length < batch * this.classes) throw new ShapeError('network inputGradient', `seed holds ${seed.length} values, a batch of ${batch} needs ${batch * this.classes}`);
+    if (out.length < batch * this.inputSize) throw new ShapeError('network inputGradient', `out holds ${out.length} values, a batch of ${batch} needs ${batch * this.inputSize}`);
+    this.run(input, batch);
+    let dy: Float32Array = seed.subarray(0, batch * this.classes);
+    for (let i = this.runners.length - 1; i >= 0; i--) {
+      const x = i === 0 ? input : this.outputs[i - 1];
+      const dx = i === 0 ? out : this.dBuffers[i];
+      this.runners[i].backward(x, dy, dx, batch);
+      dy = dx;
+    }
+    this.gradData.fill(0);
+    return out;
+  }
+
+  /**
+   * The gradient with respect to the input of sum seed[b, j] * output[b, j] of layer `layerIndex`
+   * (batch * that layer's output size seed values): what feature visualization ascends; with
+   * `preActivation`, of the layer's value before its activation function instead. Like
+   * inputGradientInto, it leaves gradData zero. Returns the layer's output of the forward pass
+   * (the layer's own buffer, valid until the next call).
+   */
+  layerInputGradientInto(input: Float32Array, batch: number, layerIndex: number, seed: Float32Array, out: Float32Array, preActivation = false): Float32Array {
+    if (!Number.isInteger(layerIndex) || layerIndex < 0 || layerIndex >= this.runners.length) throw new ShapeError('network layerInputGradient', `no layer ${layerIndex} (0..${this.runners.length - 1})`);
+    const size = this.runners[layerIndex].outSize;
+    if (seed.length < batch * size) throw new ShapeError('network layerInputGradient', `seed holds ${seed.length} values, layer ${this.runners[layerIndex].info.name} of a batch of ${batch} needs ${batch * size}`);
+    if (out.length < batch * this.inputSize) throw new ShapeError('network layerInputGradient', `out holds ${out.length} values, a batch of ${batch} needs ${batch * this.inputSize}`);
+    this.run(input, batch);
+    let dy: Float32Array = seed.subarray(0, batch * size);
+    for (let i = layerIndex; i >= 0; i--) {
+      const x = i === 0 ? input : this.outputs[i - 1];
+      const dx = i === 0 ? out : this.dBuffers[i];
+      this.runners[i].backward(x, dy, dx, batch, preActivation && i === layerIndex);
+      dy = dx;
+    }
+    this.gradData.fill(0);
+    return this.outputs[layerIndex];
+  }
+
+  /** The last forward pass's scores for sample b (valid until the next call). */
+  lastScores(batch: number): Float32Array {
+    return this.outputs[this.runners.length - 1].subarray(0, batch * this.classes);
   }
 
   getWeights(): Map<string, Tensor> {

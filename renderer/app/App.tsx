@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DrawingCanvas } from '../drawing/DrawingCanvas.tsx';
 import { DrawingToolbar } from '../drawing/DrawingToolbar.tsx';
+import { ExplainPanel } from '../explain/ExplainPanel.tsx';
 import { applyLanguage } from '../i18n/index.ts';
 import { LabPanel } from '../lab/LabPanel.tsx';
 import { LayersPanel } from '../layers/LayersPanel.tsx';
@@ -88,6 +89,7 @@ function SideColumn() {
           <LabPanel />
         </div>
       )}
+      {view === 'explain' && <ExplainPanel />}
       {view === 'samples' && <SamplesPanel />}
       {view === 'train' && <TrainingPanel />}
       {view === 'models' && <VersionsPanel />}

@@ -25,6 +25,7 @@ export function SideTabs() {
   const labels: Record<SideView, string> = {
     layers: t('tabs.layers'),
     lab: t('tabs.lab'),
+    explain: t('tabs.explain'),
     samples: t('tabs.samples'),
     train: t('tabs.train'),
     models: t('tabs.models'),

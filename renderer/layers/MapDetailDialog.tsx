@@ -12,6 +12,7 @@ import { HeatmapCanvas } from './HeatmapCanvas.tsx';
 import { layerLayout, layerScaleKinds, vectorColumns } from './layerDisplay.ts';
 import { useLayerKernels } from './useLayerKernels.ts';
 import { UnitWorkedSum } from './UnitWorkedSum.tsx';
+import { TopExamples } from '../explain/TopExamples.tsx';
 
 const KERNEL_PX = 64;
 
@@ -180,6 +181,7 @@ export function MapDetailDialog() {
             </button>
           </header>
           <DetailBody key={`${selected.modelId}/${selected.layer}/${selected.map}`} selected={selected} model={model} />
+          <TopExamples modelId={model.id} layer={selected.layer} unit={selected.map} />
         </>
       )}
     </dialog>

@@ -13,6 +13,15 @@ export interface SchedulerCallbacks<Ink, Answer> {
   idleChanged?(idle: boolean): void;
 }
 
+export interface SchedulerOptions {
+  /**
+   * Requests allowed unanswered at once (default: no limit). With a limit, an ink that changes while the
+   * limit is reached waits (replaced by any newer one) and is sent on the first frame after an answer:
+   * for requests that can take longer than a frame, so they never pile up at the core.
+   */
+  readonly maxInFlight?: number;
+}
+
 export class PredictionScheduler<Ink, Answer> {
   private waitingInk: Ink | undefined;
   private frameRequested = false;
@@ -21,19 +30,27 @@ export class PredictionScheduler<Ink, Answer> {
   private inFlight = 0;
   private wasIdle = true;
 
+  private readonly maxInFlight: number;
+
   constructor(
     private readonly callbacks: SchedulerCallbacks<Ink, Answer>,
     private readonly requestFrame: FrameRequester,
-  ) {}
+    options: SchedulerOptions = {},
+  ) {
+    this.maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+  }
 
   /** The ink changed (or the model did): predict it on the next frame, replacing any ink still waiting. */
   request(ink: Ink): void {
     this.waitingInk = ink;
-    if (!this.frameRequested) {
-      this.frameRequested = true;
-      this.requestFrame(() => this.flush());
-    }
+    this.askForFrame();
     this.reportIdle();
+  }
+
+  private askForFrame(): void {
+    if (this.frameRequested || this.inFlight >= this.maxInFlight) return;
+    this.frameRequested = true;
+    this.requestFrame(() => this.flush());
   }
 
   get sentCount(): number {
@@ -52,7 +69,7 @@ export class PredictionScheduler<Ink, Answer> {
   private flush(): void {
     this.frameRequested = false;
     const ink = this.waitingInk;
-    if (ink === undefined) return;
+    if (ink === undefined || this.inFlight >= this.maxInFlight) return;
     this.waitingInk = undefined;
     const seq = ++this.lastSent;
     this.inFlight++;
@@ -69,11 +86,13 @@ export class PredictionScheduler<Ink, Answer> {
           this.lastApplied = seq;
           this.callbacks.apply(answer, ink, seq);
         }
+        if (this.waitingInk !== undefined) this.askForFrame();
         this.reportIdle();
       },
       (error: unknown) => {
         this.inFlight--;
         if (seq > this.lastApplied) this.callbacks.fail(error, seq);
+        if (this.waitingInk !== undefined) this.askForFrame();
         this.reportIdle();
       },
     );

@@ -84,6 +84,18 @@ export const EXTENSIONS: readonly Extension[] = [
       { key: 'importBombMaxBlockMs', label: 'longest event-loop block while importing the zip bombs (goal < 50)', unit: 'ms' },
     ],
   },
+  {
+    module: './top-activations.ts',
+    figures: [{ key: 'topActivationsBuildSec', label: 'top-activating digits of every modern unit over the 10,000 test digits, start to cached (goal < 10)', unit: 's' }],
+  },
+  {
+    module: './feature-vis.ts',
+    figures: [{ key: 'featureVisP50Ms', label: 'one unit’s feature visualization, request to answer, p50 (goal < 1,000)', unit: 'ms' }],
+  },
+  {
+    module: './attribution.ts',
+    figures: [{ key: 'attributionP95Ms', label: 'attribution for a 5-stroke digit: saliency, integrated gradients, occlusion, stroke what-if, p95 (goal < 50)', unit: 'ms' }],
+  },
 ];
 
 export type ExtensionOutcome =

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PredictionScheduler } from '../../../renderer/predict/predictionScheduler.ts';
 
 /** A hand-driven clock: frames run when the test says, answers arrive in the order the test chooses. */
-function harness() {
+function harness(maxInFlight?: number) {
   const frames: (() => void)[] = [];
   const requests: { ink: string; seq: number; resolve(answer: string): void; reject(error: Error): void }[] = [];
   const applied: { answer: string; ink: string; seq: number }[] = [];
@@ -16,6 +16,7 @@ function harness() {
       idleChanged: (value) => idle.push(value),
     },
     (callback) => frames.push(callback),
+    maxInFlight === undefined ? {} : { maxInFlight },
   );
   const runFrame = () => frames.splice(0).forEach((f) => f());
   const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -110,5 +111,28 @@ describe('PredictionScheduler', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(failed).toEqual([1]);
     expect(scheduler.idle).toBe(true);
+  });
+
+  it('with maxInFlight 1, holds the newest ink until the answer arrives, then sends it on the next frame', async () => {
+    const h = harness(1);
+    h.scheduler.request('a');
+    h.runFrame();
+    expect(h.requests.map((r) => r.ink)).toEqual(['a']);
+    h.scheduler.request('ab');
+    h.scheduler.request('abc');
+    h.runFrame();
+    expect(h.frames).toHaveLength(0);
+    expect(h.requests).toHaveLength(1); // still waiting for the first answer
+    expect(h.scheduler.idle).toBe(false);
+    h.requests[0].resolve('A');
+    await h.settle();
+    expect(h.applied.map((a) => a.ink)).toEqual(['a']);
+    expect(h.frames).toHaveLength(1);
+    h.runFrame();
+    expect(h.requests.map((r) => r.ink)).toEqual(['a', 'abc']);
+    h.requests[1].reject(new Error('gone'));
+    await h.settle();
+    expect(h.failed).toEqual([2]);
+    expect(h.scheduler.idle).toBe(true);
   });
 });
