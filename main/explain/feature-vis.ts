@@ -92,6 +92,9 @@ export function visualizeUnit(net: Network, layerIndex: number, channel: number,
   const sign = lowIsStrong ? -1 : 1;
   imageToNetworkInput(net.spec, img, side, side, input, 0);
   let position = unitResponse(net.forward(input, 1).activations[layerIndex].data, channel, positions, lowIsStrong).position;
+  // normalized steps of a fixed size can overshoot and circle the optimum while settling: keep the best
+  // image the settling steps saw, measured by the forward pass each step makes anyway
+  const best = { image: new Float32Array(n), value: NaN };
   for (let step = 0; step < options.steps; step++) {
     if (options.cancelled?.()) return null;
     const settling = step >= options.steps * (1 - options.polish);
@@ -104,7 +107,12 @@ export function visualizeUnit(net: Network, layerIndex: number, channel: number,
     seed.fill(0);
     seed[channel * positions + position] = sign;
     const out = net.layerInputGradientInto(input, 1, layerIndex, seed, gNet);
-    position = unitResponse(out, channel, positions, lowIsStrong).position;
+    const response = unitResponse(out, channel, positions, lowIsStrong);
+    position = response.position;
+    if (settling && (Number.isNaN(best.value) || (lowIsStrong ? response.value < best.value : response.value > best.value))) {
+      best.image.set(img);
+      best.value = response.value;
+    }
     networkInputGradientToImage(net.spec, gNet, 0, side, side, gImg);
     shift(gImg, gBack, side, -dy, -dx);
     let norm = 0;
@@ -121,6 +129,7 @@ export function visualizeUnit(net: Network, layerIndex: number, channel: number,
     if (!settling && options.blurEvery > 0 && (step + 1) % options.blurEvery === 0) blur(img, side, tmp);
   }
   imageToNetworkInput(net.spec, img, side, side, input, 0);
-  const final = net.forward(input, 1).activations[layerIndex].data;
-  return { image: img, value: unitResponse(final, channel, positions, lowIsStrong).value, steps: options.steps };
+  const final = unitResponse(net.forward(input, 1).activations[layerIndex].data, channel, positions, lowIsStrong).value;
+  if (!Number.isNaN(best.value) && (lowIsStrong ? best.value < final : best.value > final)) return { image: best.image, value: best.value, steps: options.steps };
+  return { image: img, value: final, steps: options.steps };
 }
