@@ -4,6 +4,7 @@ import { inkSchema } from '../ink/parse.ts';
 import { MAX_INK_COORDINATE, MAX_INK_POINTS, MAX_INK_STROKES, MAX_STORED_INK_POINTS } from '../ink/types.ts';
 import { LAYER_ROLES, WEIGHT_LAYOUTS } from '../engine/arithmetic.ts';
 import { LAYER_KINDS } from '../engine/spec.ts';
+import { REASON_CODES, SKIP_CODES } from './error-codes.ts';
 
 /**
  * Zod schemas for every request, response and event. Both transports validate incoming payloads with
@@ -50,6 +51,9 @@ export const LIMITS = {
 } as const;
 
 // ---------------------------------------------------------------- shared pieces
+
+/** The parameters of an error's or a skipped record's reason (error-codes.ts). */
+const reasonParams = z.record(z.string().max(32), z.union([z.string().max(2000), z.number()]));
 
 /** Model ids name folders on disk, so they are plain names: no separators, no dots at the start. */
 export const ModelIdSchema = z
@@ -392,8 +396,23 @@ export const ImportSamplesRequestSchema = z.strictObject({
 export const ImportReportSchema = z.strictObject({
   imported: z.int().min(0),
   /** The records not imported and why (the first maxReportedSkips of them). */
-  skipped: z.array(z.strictObject({ where: z.string(), reason: z.string() })),
+  skipped: z.array(z.strictObject({
+    where: z.string(),
+    /** In English; `code` and `params` say the same for the page to translate (SKIP_REASONS in error-codes.ts). */
+    reason: z.string(),
+    code: z.enum(SKIP_CODES).optional(),
+    params: reasonParams.optional(),
+  })),
   skippedTotal: z.int().min(0),
+  /** Per file of the import (a zip's entries each): records imported and skipped, or why it was not read. */
+  files: z.array(z.strictObject({
+    file: z.string(),
+    imported: z.int().min(0),
+    skipped: z.int().min(0),
+    read: z.boolean(),
+    code: z.enum(SKIP_CODES).optional(),
+    params: reasonParams.optional(),
+  })).max(64).optional(),
   counts,
   total: z.int().min(0),
 });
@@ -468,7 +487,9 @@ export const TrainingEpochEventSchema = z.strictObject({ jobId: z.string(), epoc
 // ---------------------------------------------------------------- results on the wire
 
 export const ERROR_CODES = ['bad-request', 'unknown-channel', 'not-found', 'forbidden', 'too-large', 'unavailable', 'internal'] as const;
-export const ApiErrorBodySchema = z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() });
+/** Why a request failed, as a code the page translates with its parameters (error-codes.ts). */
+export const ReasonSchema = z.strictObject({ code: z.enum(REASON_CODES), params: reasonParams });
+export const ApiErrorBodySchema = z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), reason: ReasonSchema.optional() });
 
 /** What a handler call produces on either transport: a value, or an error with a code and a message. */
 export const ResultSchema = z.union([

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { InkError } from '../ink/types.ts';
-import { ApiError, type AppInfo, type Image, type ModelInfo, type ModelList, type PredictResponse } from '../api/contract.ts';
+import { ApiError, failure, type AppInfo, type Image, type ModelInfo, type ModelList, type PredictResponse } from '../api/contract.ts';
 import type { CoreEvent, LenetCore, LoadedModel, ModelDescription } from '../api/core-port.ts';
 import { readModelFolder } from '../model-folder/folder.ts';
 import { cardFacts } from './card.ts';
@@ -92,22 +92,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   function entry(id: string): ModelEntry {
     const found = entries.find((e) => e.id === id);
     if (!found) {
-      const known = entries.map((e) => e.id).join(', ') || 'none';
-      throw new ApiError('not-found', `no model called ${id} (models: ${known})`);
+      throw failure('model.notFound', { id, known: entries.map((e) => e.id).join(', ') || 'none' });
     }
     return found;
   }
 
   function requireActive(): string {
     if (!activeId) {
-      throw new ApiError('unavailable', `no model found in ${options.roots.map((r) => r.dir).join(', ')}: train one with \`npm run train\``);
+      throw failure('model.noneFound', { dirs: options.roots.map((r) => r.dir).join(', ') });
     }
     return activeId;
   }
 
   function open(id: string): Promise<LoadedModel> {
     return options.loadModel(entry(id).dir).catch((err: unknown) => {
-      throw new ApiError('unavailable', `model ${id} cannot be loaded: ${(err as Error).message}`);
+      throw failure('model.cannotLoad', { id, detail: (err as Error).message });
     });
   }
 
@@ -151,7 +150,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (!found) {
       found = readModel(e.dir).catch((err: unknown) => {
         described.delete(id);
-        throw new ApiError('unavailable', `model ${id} cannot be read: ${(err as Error).message}`);
+        throw failure('model.cannotLoad', { id, detail: (err as Error).message });
       });
       described.set(id, found);
     }
@@ -193,7 +192,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
 
   async function remove(id: string): Promise<ModelList> {
-    if (!versions) throw new ApiError('unavailable', 'personal models need a data folder');
+    if (!versions) throw failure('dataFolder.missing', {});
     try {
       await versions.remove(id);
     } catch (err) {

@@ -9,6 +9,7 @@ import type { ParityReport } from '../runtime/index.ts';
 import { readModelFolder, writeModelFolder, type ModelCard } from '../model-folder/folder.ts';
 import type { RejectHeadFile } from '../nondigit/head.ts';
 import { verifyModel } from './verify.ts';
+import { kindOf, reasonMessage, type Reason } from '../api/error-codes.ts';
 
 export { parityInputs } from './parity-inputs.ts';
 import { sweepTempFiles, syncDirectory, writeFileAtomic } from '../storage/durable.ts';
@@ -57,9 +58,18 @@ export interface ActivationResult {
 }
 
 export class ModelVersionError extends Error {
-  constructor(message: string, readonly code: 'not-found' | 'bad-request' | 'unavailable' = 'bad-request') {
-    super(message);
+  readonly code: 'not-found' | 'bad-request' | 'unavailable';
+  /** Why, as a code the page translates (error-codes.ts). */
+  readonly reason?: Reason;
+  constructor(what: string | Reason, code: 'not-found' | 'bad-request' | 'unavailable' = 'bad-request') {
+    super(typeof what === 'string' ? what : reasonMessage(what));
     this.name = 'ModelVersionError';
+    if (typeof what === 'string') this.code = code;
+    else {
+      this.reason = what;
+      const kind = kindOf(what);
+      this.code = kind === 'not-found' || kind === 'unavailable' ? kind : 'bad-request';
+    }
   }
 }
 
@@ -108,7 +118,7 @@ export class ModelVersions {
   async get(id: string): Promise<ModelVersion> {
     const { versions } = await this.list();
     const v = versions.find((x) => x.id === id);
-    if (!v) throw new ModelVersionError(`no model called ${id} (models: ${versions.map((x) => x.id).join(', ') || 'none'})`, 'not-found');
+    if (!v) throw new ModelVersionError({ code: 'model.notFound', params: { id, known: versions.map((x) => x.id).join(', ') || 'none' } });
     return v;
   }
 
@@ -183,7 +193,7 @@ export class ModelVersions {
     try {
       parity = await verifyModel(version.dir, { bundled: version.bundled });
     } catch (err) {
-      throw new ModelVersionError(`model ${id} was not activated: ${(err as Error).message}`, 'unavailable');
+      throw new ModelVersionError({ code: 'model.notActivated', params: { id, detail: (err as Error).message } });
     }
     const current = await this.active();
     const previousId = current.id === id ? (await this.readPointer().catch(() => null))?.previousId ?? null : current.id;
@@ -196,7 +206,7 @@ export class ModelVersions {
   /** Activates the model that was active before the current one. */
   async rollback(): Promise<ActivationResult> {
     const pointer = await this.readPointer().catch(() => null);
-    if (!pointer?.previousId) throw new ModelVersionError('there is no earlier model to go back to', 'not-found');
+    if (!pointer?.previousId) throw new ModelVersionError({ code: 'model.noEarlier', params: {} });
     return this.activate(pointer.previousId);
   }
 
@@ -215,7 +225,7 @@ export class ModelVersions {
       await rename(staging, join(this.personalDir, id));
     } catch (err) {
       await rm(staging, { recursive: true, force: true });
-      if (['EEXIST', 'ENOTEMPTY'].includes((err as NodeJS.ErrnoException).code ?? '')) throw new ModelVersionError(`a model called ${id} already exists`);
+      if (['EEXIST', 'ENOTEMPTY'].includes((err as NodeJS.ErrnoException).code ?? '')) throw new ModelVersionError({ code: 'model.exists', params: { id } });
       throw err;
     }
     await syncDirectory(this.personalDir);
@@ -225,8 +235,8 @@ export class ModelVersions {
   /** Discards a personal model. The bundled ones and the active one cannot be removed. */
   async remove(id: string): Promise<void> {
     const version = await this.get(id);
-    if (version.bundled) throw new ModelVersionError(`${id} is a bundled model and cannot be removed`);
-    if ((await this.active()).id === id) throw new ModelVersionError(`${id} is the active model; activate another one first`);
+    if (version.bundled) throw new ModelVersionError({ code: 'model.bundledRemove', params: { id } });
+    if ((await this.active()).id === id) throw new ModelVersionError({ code: 'model.activeRemove', params: { id } });
     // out of the listing in one rename, then deleted at leisure (a crash leaves only a staging leftover)
     const doomed = join(this.stagingDir, `${id}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     await rename(version.dir, doomed);

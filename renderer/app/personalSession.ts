@@ -6,6 +6,7 @@ import type { UndoAction } from '../state/personalState.ts';
 import { actions, useStudio } from '../state/store.ts';
 import type { ExportedFile, LenetApi, ModelList } from '../transport/index.ts';
 import { api } from './client.ts';
+import { errorText } from '../i18n/errorText.ts';
 
 /**
  * The calls to the core behind the samples, fine-tuning and versions views. Each turns the answer (or
@@ -15,9 +16,8 @@ import { api } from './client.ts';
 /** The largest file the page uploads for an import (the core's own cap is the contract's LIMITS.maxImportBytes). */
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** A failure in the interface's language (errorText.ts: the core's reason code, translated). */
+const message = errorText;
 
 /** Messages built outside components (toasts), in the interface's current language. */
 const t = i18next.t.bind(i18next) as unknown as (key: string, options?: Record<string, unknown>) => string;

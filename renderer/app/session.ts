@@ -6,6 +6,7 @@ import { PredictionScheduler } from '../predict/predictionScheduler.ts';
 import { actions, useStudio, type StudioState } from '../state/store.ts';
 import { personalActions } from '../state/personalActions.ts';
 import { api } from './client.ts';
+import { errorText } from '../i18n/errorText.ts';
 import { listenToPersonalEvents, loadPersonal } from './personalSession.ts';
 
 export { api };
@@ -29,9 +30,8 @@ declare global {
   }
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** A failure in the interface's language (errorText.ts: the core's reason code, translated). */
+const message = errorText;
 
 export async function loadModelInfo(client: LenetApi, id: string): Promise<void> {
   if (useStudio.getState().modelInfo[id]) return;

@@ -1,5 +1,5 @@
 import { CHANNELS, eventOfChannel, EVENTS } from '../../main/api/channels.ts';
-import { ApiError, type EventPayloads, type LenetApi } from '../../main/api/contract.ts';
+import { ApiError, failure, type EventPayloads, type LenetApi } from '../../main/api/contract.ts';
 import { EVENT_DEFS, METHOD_NAMES, type EventName, type MethodName } from '../../main/api/methods.ts';
 import { EventFrameSchema, LAUNCH_PARAM, ReplyFrameSchema, TOKEN_PARAM, WS_PATH } from '../../main/api/wire.ts';
 import { decodeFrame, encodeFrame } from '../../main/api/wire-codec.ts';
@@ -55,8 +55,8 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
   const pending = new Map<number, Pending>();
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
 
-  function failAll(reason: string): void {
-    for (const p of pending.values()) p.reject(new ApiError('unavailable', reason));
+  function failAll(): void {
+    for (const p of pending.values()) p.reject(failure('connection.closed', {}));
     pending.clear();
   }
 
@@ -76,7 +76,7 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
       if (!p || reply.data.id === null) return;
       pending.delete(reply.data.id);
       if (reply.data.ok) p.resolve(reply.data.value);
-      else p.reject(new ApiError(reply.data.error.code, reply.data.error.message));
+      else p.reject(new ApiError(reply.data.error.code, reply.data.error.message, reply.data.error.reason));
       return;
     }
     const event = EventFrameSchema.safeParse(frame);
@@ -95,14 +95,14 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
     socket = s;
     ready = new Promise<SocketLike>((resolve, reject) => {
       s.addEventListener('open', () => resolve(s));
-      s.addEventListener('error', () => reject(new ApiError('unavailable', 'cannot reach the LeNet Studio server: is `npm run web` still running, and was this page opened from the link it printed?')));
+      s.addEventListener('error', () => reject(failure('connection.unreachable', {})));
       s.addEventListener('close', () => {
-        reject(new ApiError('unavailable', 'the connection to the LeNet Studio server closed'));
+        reject(failure('connection.closed', {}));
         if (socket === s) {
           socket = null;
           ready = null;
         }
-        failAll('the connection to the LeNet Studio server closed');
+        failAll();
       });
       s.addEventListener('message', (event) => onMessage(event.data));
     });
