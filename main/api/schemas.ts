@@ -106,6 +106,15 @@ export const CardFactsSchema = z.strictObject({
   parent: z.string().optional(),
   trainedOn: z.string().optional(),
   recipe: z.string().optional(),
+  /**
+   * The card's texts per language (meta.json's `i18n`: `{"zh-CN": {"title": ..., ...}}`), for the page
+   * to show in its own; the fields above are the English ones.
+   */
+  texts: z.record(z.string().max(16), z.strictObject({
+    title: z.string().optional(), description: z.string().optional(), trainedOn: z.string().optional(), recipe: z.string().optional(),
+  })).optional(),
+  /** For a model imported from an ONNX file: the file's name and when it was imported. */
+  imported: z.strictObject({ file: z.string(), at: z.string() }).optional(),
 });
 
 // ---------------------------------------------------------------- fine-tuning pieces (used by model summaries)

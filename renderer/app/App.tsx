@@ -7,6 +7,7 @@ import { applyLanguage } from '../i18n/index.ts';
 import { LayersPanel } from '../layers/LayersPanel.tsx';
 import { MapDetailDialog } from '../layers/MapDetailDialog.tsx';
 import { ModelCard } from '../model/ModelCard.tsx';
+import { modelName } from '../model/modelName.ts';
 import { PredictionPanel } from '../predict/PredictionPanel.tsx';
 import { NetworkInputPanel } from '../sees/NetworkInputPanel.tsx';
 import { SamplesPanel } from '../samples/SamplesPanel.tsx';
@@ -52,7 +53,7 @@ function ModelNotice() {
   return (
     <div className="banner banner--warn" role="alert" data-testid="model-notice">
       <span>
-        <strong>{t('notice.title')}</strong> {t('notice.body', { model: active?.title ?? '' })}
+        <strong>{t('notice.title')}</strong> {t('notice.body', { model: active ? modelName(t, active) : '' })}
         {/* the core's own words name the file and the fault */}
         <span className="banner__detail">
           {t('notice.detail')} {notice}

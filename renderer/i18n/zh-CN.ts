@@ -97,6 +97,8 @@ export const zhCN: Resources = {
     stepsLoading: '正在加载步骤…',
   },
   card: {
+    imported: '从 ONNX 文件导入',
+    importedFrom: '导入自',
     title: '模型卡片',
     testAccuracy: 'MNIST 测试准确率',
     validationAccuracy: '验证准确率',
@@ -116,6 +118,7 @@ export const zhCN: Resources = {
     minutes: '{{value}} 分钟',
   },
   layers: {
+    outputName: '输出层',
     title: '网络内部',
     hint: '悬停在单元上可读取其数值并查看它在输入中的感受野。点击特征图可放大并查看产生它的卷积核。',
     scaling: '色标',
@@ -338,6 +341,7 @@ export const zhCN: Resources = {
     discarded: '已丢弃。',
   },
   result: {
+    listSeparator: '、',
     title: '结果',
     took: '用时 {{seconds}} 秒',
     heldOut: '你的留出样本',
@@ -353,6 +357,7 @@ export const zhCN: Resources = {
     explain: '“启用”会先用引擎核对新模型，再开始使用它。“保留”把它列在“模型”中以后再用。“丢弃”会删除它。',
   },
   versions: {
+    importedTitle: '导入的模型：{{file}}',
     title: '模型版本',
     hint: '随应用提供的模型和你微调得到的模型。启用较早的版本即可回退；你的样本不会受影响。',
     bundled: '随应用提供',

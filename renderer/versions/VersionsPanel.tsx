@@ -8,7 +8,7 @@ import { useStudio } from '../state/store.ts';
 import type { ModelSummary } from '../transport/index.ts';
 import { CheckIcon } from '../ui/icons.tsx';
 import { layersText, ResultFigures } from '../training/ResultCard.tsx';
-import { modelName } from '../model/modelName.ts';
+import { modelName, modelNameOf } from '../model/modelName.ts';
 
 function VersionCard({ model, active }: { model: ModelSummary; active: boolean }) {
   const { t } = useTranslation();
@@ -21,7 +21,7 @@ function VersionCard({ model, active }: { model: ModelSummary; active: boolean }
     lines.push(t(model.arch === 'classic' ? 'model.classicTip' : 'model.modernTip'));
   } else {
     if (facts.createdAt) lines.push(t('versions.created', { when: format.dateTime(facts.createdAt) }));
-    if (model.result) lines.push(t('versions.fromBase', { base: model.result.baseModelId, layers: layersText(t, model.result.layers), epochs: model.result.epochs, samples: model.result.samples.train }));
+    if (model.result) lines.push(t('versions.fromBase', { base: modelNameOf(t, model.result.baseModelId), layers: layersText(t, model.result.layers), epochs: model.result.epochs, samples: model.result.samples.train }));
   }
   return (
     <li className={active ? 'version version--active' : 'version'} data-testid={`version-${model.id}`} data-active={active} data-bundled={model.bundled}>
@@ -67,6 +67,7 @@ export function VersionsPanel() {
   const activeId = useStudio((s) => s.activeModelId);
   const notice = useStudio((s) => s.personal.modelNotice);
   const error = useStudio((s) => s.personal.versionError);
+  const activeModel = models.find((m) => m.id === activeId);
   const bundled = models.filter((m) => m.bundled);
   // newest personal model first: the one just trained is where the eye lands
   const personal = models.filter((m) => !m.bundled).sort((a, b) => (b.facts.createdAt ?? '').localeCompare(a.facts.createdAt ?? ''));
@@ -76,7 +77,7 @@ export function VersionsPanel() {
       <div className="side-panel__body">
         {notice && (
           <div className="note note--warn" role="status" data-testid="versions-notice">
-            <strong>{t('notice.title')}</strong> {t('notice.body', { model: models.find((m) => m.id === activeId)?.title ?? '' })}
+            <strong>{t('notice.title')}</strong> {t('notice.body', { model: activeModel ? modelName(t, activeModel) : '' })}
             <span className="banner__detail">
               {t('notice.detail')} {notice}
             </span>
