@@ -28,6 +28,14 @@ function ConnectionBanner() {
   const error = useStudio((s) => s.connectionError);
   const connected = useStudio((s) => s.activeModelId !== null);
   const switching = useStudio((s) => s.switchingModel);
+  const reconnecting = useStudio((s) => s.reconnecting);
+  if (reconnecting) {
+    return (
+      <div className="banner" role="status" data-testid="reconnecting">
+        {t('app.reconnecting')}
+      </div>
+    );
+  }
   if (error) {
     return (
       <div className="banner banner--error" role="alert">

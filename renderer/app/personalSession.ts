@@ -268,6 +268,7 @@ export async function removeVersion(id: string): Promise<void> {
   try {
     actions.modelsListed(await (await api()).removeModel({ id }));
     personalActions.versionBusy(null);
+    personalActions.showToast({ tone: 'info', message: t('versions.removed') });
   } catch (error) {
     personalActions.versionBusy(null, message(error));
   }

@@ -1,6 +1,7 @@
 /** English strings. Every string the interface shows comes from here or from zh-CN.ts (same keys). */
 export const en = {
   app: {
+    reconnecting: 'The connection to the app’s core was lost. Reconnecting…',
     title: 'LeNet Studio',
     tagline: 'Draw a digit and watch LeNet-5 read it, layer by layer.',
     connecting: 'Connecting to the model…',
@@ -355,6 +356,11 @@ export const en = {
     explain: 'Activate checks the new model against the engine, then uses it. Keep lists it under Models for later. Discard deletes it.',
   },
   versions: {
+    removed: 'The model was deleted.',
+    confirmRemove: 'Delete {{name}}? Its files are removed and cannot be restored; your samples stay.',
+    removeConfirm: 'Delete it',
+    removeCancel: 'Keep it',
+    activeCannotDelete: 'The active model cannot be deleted: activate another one first.',
     importedTitle: 'Imported: {{file}}',
     title: 'Model versions',
     hint: 'The models shipped with the app and the ones you fine-tuned. Activating an older one rolls back; your samples are never touched.',

@@ -3,6 +3,7 @@ import type { Resources } from './en.ts';
 /** 简体中文. Same keys as en.ts; the type makes a missing or extra key a compile error. */
 export const zhCN: Resources = {
   app: {
+    reconnecting: '与应用核心的连接断开了，正在重新连接…',
     title: 'LeNet Studio',
     tagline: '写一个数字，看 LeNet-5 如何逐层识别它。',
     connecting: '正在连接模型…',
@@ -357,6 +358,11 @@ export const zhCN: Resources = {
     explain: '“启用”会先用引擎核对新模型，再开始使用它。“保留”把它列在“模型”中以后再用。“丢弃”会删除它。',
   },
   versions: {
+    removed: '模型已删除。',
+    confirmRemove: '删除 {{name}}？它的文件会被移除且无法恢复；你的样本不受影响。',
+    removeConfirm: '删除',
+    removeCancel: '保留',
+    activeCannotDelete: '正在使用的模型不能删除：请先启用另一个模型。',
     importedTitle: '导入的模型：{{file}}',
     title: '模型版本',
     hint: '随应用提供的模型和你微调得到的模型。启用较早的版本即可回退；你的样本不会受影响。',

@@ -1,4 +1,5 @@
 import './VersionsPanel.css';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { activateModel } from '../app/session.ts';
 import { SidePanel } from '../app/SidePanel.tsx';
@@ -15,6 +16,8 @@ function VersionCard({ model, active }: { model: ModelSummary; active: boolean }
   const format = useFormat();
   const busy = useStudio((s) => s.personal.versionBusy);
   const switching = useStudio((s) => s.switchingModel);
+  // deleting a model cannot be undone: it asks once, in place
+  const [confirming, setConfirming] = useState(false);
   const facts = model.facts;
   const lines: string[] = [];
   if (model.bundled) {
@@ -28,7 +31,7 @@ function VersionCard({ model, active }: { model: ModelSummary; active: boolean }
       <div className="version__head">
         <div className="version__names">
           <h3 className="version__title">{modelName(t, model)}</h3>
-          <span className="version__id">{model.id}</span>
+          <span className="version__id" translate="no">{model.id}</span>
         </div>
         <span className="tag">{model.bundled ? t('card.bundled') : t('card.personal')}</span>
       </div>
@@ -50,12 +53,35 @@ function VersionCard({ model, active }: { model: ModelSummary; active: boolean }
             {busy === model.id ? t('versions.checking') : t('versions.activate')}
           </button>
         )}
-        {!model.bundled && !active && (
-          <button type="button" className="tool tool--danger" disabled={busy !== null} onClick={() => void removeVersion(model.id)} data-testid={`version-remove-${model.id}`}>
+        {!model.bundled && !active && !confirming && (
+          <button type="button" className="tool tool--danger" disabled={busy !== null} onClick={() => setConfirming(true)} data-testid={`version-remove-${model.id}`}>
             {t('versions.remove')}
           </button>
         )}
+        {!model.bundled && active && <span className="muted small">{t('versions.activeCannotDelete')}</span>}
       </div>
+      {confirming && !active && (
+        <div className="version__confirm" role="alertdialog" aria-label={t('versions.confirmRemove', { name: modelName(t, model) })} data-testid={`version-confirm-${model.id}`}>
+          <p className="small">{t('versions.confirmRemove', { name: modelName(t, model) })}</p>
+          <div className="version__actions">
+            <button
+              type="button"
+              className="tool tool--danger"
+              disabled={busy !== null}
+              onClick={() => {
+                setConfirming(false);
+                void removeVersion(model.id);
+              }}
+              data-testid={`version-remove-confirm-${model.id}`}
+            >
+              {t('versions.removeConfirm')}
+            </button>
+            <button type="button" className="tool" autoFocus onClick={() => setConfirming(false)} data-testid={`version-remove-cancel-${model.id}`}>
+              {t('versions.removeCancel')}
+            </button>
+          </div>
+        </div>
+      )}
     </li>
   );
 }
