@@ -40,6 +40,8 @@ export const ERROR_REASONS = {
   'onnxImport.notFinite': reason('bad-request', ['file', 'output'], '{{file}}: output {{output}} holds values that are not finite numbers'),
   'onnxImport.notDeterministic': reason('bad-request', ['file'], '{{file}}: two runs on the same input gave different answers'),
   'onnxImport.notProbabilities': reason('bad-request', ['file', 'detail'], '{{file}}: its probabilities are not probabilities ({{detail}})'),
+  'onnxImport.noWeights': reason('bad-request', ['file', 'detail'], '{{file}}: {{detail}}'),
+  'onnxImport.badCard': reason('bad-request', ['file', 'detail'], '{{file}}: not a model card ({{detail}})'),
   'onnxImport.inconsistent': reason('bad-request', ['file', 'detail'], '{{file}}: its outputs contradict each other ({{detail}})'),
 
   // ---- samples

@@ -426,6 +426,31 @@ export const ImportReportSchema = z.strictObject({
   total: z.int().min(0),
 });
 
+// ---------------------------------------------------------------- model files
+
+/** A model as files for the person to keep or share: its model.onnx as it is and its card (meta.json) beside it. */
+export const ModelExportSchema = z.strictObject({ onnx: ExportedFileSchema, card: ExportedFileSchema });
+
+export const ImportModelRequestSchema = z.strictObject({
+  /** The ONNX file the person chose (its name is for the card and the messages only). */
+  fileName: z.string().min(1).max(255),
+  bytes: BytesSchema.refine((b) => b.length > 0, { message: 'the file is empty' }).refine((b) => b.length <= LIMITS.maxImportBytes, {
+    message: `a model file holds at most ${LIMITS.maxImportBytes} bytes`,
+  }),
+  /** Its card as JSON, when the person chose one with it. */
+  card: z.strictObject({
+    fileName: z.string().min(1).max(255),
+    bytes: BytesSchema.refine((b) => b.length <= 1024 * 1024, { message: 'a card holds at most 1 MB' }),
+  }).optional(),
+});
+export const ModelImportResultSchema = z.strictObject({
+  id: ModelIdSchema,
+  list: ModelListSchema,
+  /** The card's fields that were taken, and the ones left out (integrity, lineage: the app writes those itself). */
+  cardTaken: z.array(z.string().max(64)).max(64),
+  cardIgnored: z.array(z.string().max(64)).max(64),
+});
+
 export const SampleConfusionRequestSchema = z.strictObject({ modelId: ModelIdSchema.optional() });
 export const SampleConfusionSchema = z.strictObject({
   modelId: ModelIdSchema,

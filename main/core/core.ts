@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { InkError } from '../ink/types.ts';
-import { ApiError, failure, type AppInfo, type Image, type ModelInfo, type ModelList, type PredictResponse } from '../api/contract.ts';
+import { ApiError, failure, type AppInfo, type Image, type ModelInfo, type ModelList, type PredictResponse, type Requests, type Responses } from '../api/contract.ts';
 import type { CoreEvent, LenetCore, LoadedModel, ModelDescription } from '../api/core-port.ts';
-import { readModelFolder } from '../model-folder/folder.ts';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { META_FILE, MODEL_FILE, readModelFolder } from '../model-folder/folder.ts';
 import { cardFacts } from './card.ts';
 import { defaultInkPipeline, type InkPipeline } from './ink-pipeline.ts';
 import { layerKernels } from './kernels.ts';
@@ -205,6 +207,37 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return list;
   }
 
+  async function exportModel(id: string): Promise<Responses['exportModel']> {
+    const dir = entry(id).dir;
+    let onnx: Uint8Array;
+    let card: Uint8Array;
+    try {
+      onnx = new Uint8Array(await readFile(join(dir, MODEL_FILE)));
+      card = new Uint8Array(await readFile(join(dir, META_FILE)));
+    } catch (err) {
+      throw failure('model.cannotLoad', { id, detail: (err as Error).message });
+    }
+    return {
+      onnx: { fileName: `${id}.onnx`, mimeType: 'application/octet-stream', bytes: onnx, count: 1 },
+      card: { fileName: `${id}.card.json`, mimeType: 'application/json', bytes: card, count: 1 },
+    };
+  }
+
+  async function importModel(req: Requests['importModel']): Promise<Responses['importModel']> {
+    if (!versions) throw failure('dataFolder.missing', {});
+    const clean = (name: string) => basename(name.replaceAll('\\', '/')).replace(/\p{Cc}/gu, '').slice(0, 120) || 'model.onnx';
+    let imported;
+    try {
+      imported = await versions.importOnnx(req.bytes, clean(req.fileName), req.card ? { bytes: req.card.bytes, file: clean(req.card.fileName) } : undefined);
+    } catch (err) {
+      throw asApiError(err);
+    }
+    await rescan();
+    const list = listing();
+    emit({ name: 'modelChanged', payload: list });
+    return { id: imported.version.id, list, cardTaken: imported.cardTaken.slice(0, 64), cardIgnored: imported.cardIgnored.slice(0, 64) };
+  }
+
   function emit(event: CoreEvent): void {
     for (const listener of listeners) {
       try {
@@ -308,6 +341,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
     activateModel: ({ id }) => activate(id),
     removeModel: ({ id }) => remove(id),
+    exportModel: ({ id }) => exportModel(id),
+    importModel: (req) => importModel(req),
 
     async layerKernels({ modelId, layer }) {
       const id = modelId ?? requireActive();

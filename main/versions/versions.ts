@@ -9,6 +9,7 @@ import type { ParityReport } from '../runtime/index.ts';
 import { readModelFolder, writeModelFolder, type ModelCard } from '../model-folder/folder.ts';
 import type { RejectHeadFile } from '../nondigit/head.ts';
 import { verifyModel } from './verify.ts';
+import { checkOnnx, MAX_CARD_IMPORT_BYTES, OnnxImportError } from './onnx-import.ts';
 import { kindOf, reasonMessage, type Reason } from '../api/error-codes.ts';
 
 export { parityInputs } from './parity-inputs.ts';
@@ -214,14 +215,14 @@ export class ModelVersions {
    * Writes a new personal model folder (staged, then renamed into place, so a crash never leaves a
    * half-written version listed) and returns it. It is not activated.
    */
-  async savePersonal(model: { spec: NetworkSpec; weights: Weights; card: ModelCard; parent: string | null; id?: string; reject?: RejectHeadFile | null }): Promise<ModelVersion> {
+  async savePersonal(model: { spec: NetworkSpec; weights: Weights; card: ModelCard; parent: string | null; id?: string; reject?: RejectHeadFile | null; onnx?: Uint8Array; idStem?: string }): Promise<ModelVersion> {
     const createdAt = new Date();
-    const id = model.id ?? (await this.freeId(`${model.spec.arch}-personal-${stamp(createdAt)}`));
+    const id = model.id ?? (await this.freeId(`${model.spec.arch}-${model.idStem ?? 'personal'}-${stamp(createdAt)}`));
     const staging = join(this.stagingDir, `${id}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     const meta: ModelCard = { arch: model.spec.arch, personal: true, parent: model.parent, createdAt: createdAt.toISOString(), ...model.card };
     try {
       // the base's not-a-digit reject head comes along (copied, not refitted)
-      await writeModelFolder(staging, { spec: model.spec, weights: model.weights, meta, reject: model.reject ?? null });
+      await writeModelFolder(staging, { spec: model.spec, weights: model.weights, meta, reject: model.reject ?? null, ...(model.onnx ? { onnx: model.onnx } : {}) });
       await rename(staging, join(this.personalDir, id));
     } catch (err) {
       await rm(staging, { recursive: true, force: true });
@@ -230,6 +231,32 @@ export class ModelVersions {
     }
     await syncDirectory(this.personalDir);
     return this.get(id);
+  }
+
+  /**
+   * Adds a model from an ONNX file (and, optionally, its card as JSON): checked by checkOnnx, stored as
+   * a personal model marked `imported` with the file as it was, then verified like any model before it
+   * is listed (ONNX Runtime against the engine on the parameters read from it). A file that fails any
+   * check changes nothing. Returns the new version and which fields of the card were taken.
+   */
+  async importOnnx(bytes: Uint8Array, file: string, card?: { bytes: Uint8Array; file: string }): Promise<{ version: ModelVersion; cardTaken: string[]; cardIgnored: string[] }> {
+    const { versions } = await this.list();
+    const specs: NetworkSpec[] = [];
+    for (const v of versions.filter((x) => x.bundled)) specs.push((await readModelFolder(v.dir)).spec);
+    const meta = card ? readImportedCard(card.bytes, card.file) : { taken: {}, ignored: [] };
+    const checked = await checkOnnx(bytes, file, specs);
+    const stored = await this.savePersonal({
+      spec: checked.spec, weights: checked.weights, onnx: checked.onnx, parent: null, idStem: 'imported',
+      card: { ...meta.taken, personal: false, imported: { file, at: new Date().toISOString(), ...(card ? { card: card.file } : {}) } },
+    });
+    try {
+      await verifyModel(stored.dir, { bundled: false });
+    } catch (err) {
+      await rm(stored.dir, { recursive: true, force: true });
+      await syncDirectory(this.personalDir);
+      throw new OnnxImportError({ code: 'onnxImport.inconsistent', params: { file, detail: (err as Error).message.slice(0, 300) } });
+    }
+    return { version: stored, cardTaken: Object.keys(meta.taken), cardIgnored: meta.ignored };
   }
 
   /** Discards a personal model. The bundled ones and the active one cannot be removed. */
@@ -281,3 +308,25 @@ function stamp(d: Date): string {
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
 
+
+/** What an imported card may say: its texts and its figures; the rest (integrity, lineage, ids) is the app's to write. */
+const CARD_FIELDS = ['title', 'i18n', 'description', 'architecture', 'trainedOn', 'recipe', 'data', 'parameters', 'epochs', 'trainingSeconds', 'testAccuracy', 'validationAccuracy', 'seed', 'history'] as const;
+
+function readImportedCard(bytes: Uint8Array, file: string): { taken: Record<string, unknown>; ignored: string[] } {
+  const bad = (detail: string) => new OnnxImportError({ code: 'onnxImport.badCard', params: { file, detail } });
+  if (bytes.length > MAX_CARD_IMPORT_BYTES) throw bad(`${bytes.length} bytes; a card holds at most ${MAX_CARD_IMPORT_BYTES}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    throw bad((err as Error).message.slice(0, 200));
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('not a JSON object');
+  const taken: Record<string, unknown> = {};
+  const ignored: string[] = [];
+  for (const [key, value] of Object.entries(json)) {
+    if ((CARD_FIELDS as readonly string[]).includes(key)) taken[key] = value;
+    else ignored.push(key);
+  }
+  return { taken, ignored };
+}

@@ -274,6 +274,61 @@ export async function removeVersion(id: string): Promise<void> {
   }
 }
 
+/** Saves a model's model.onnx and its card (two files: the .onnx opens in Netron or any ONNX runtime). */
+export async function exportModel(id: string): Promise<void> {
+  try {
+    const files = await (await api()).exportModel({ id });
+    download(files.onnx);
+    download(files.card);
+    personalActions.showToast({ tone: 'info', message: t('versions.exported', { onnx: files.onnx.fileName, card: files.card.fileName }) });
+  } catch (error) {
+    failed(error);
+  }
+}
+
+/** What the last model import took and left out, for the versions panel's note. */
+export interface ModelImportNote {
+  readonly id: string;
+  readonly files: readonly { readonly file: string; readonly taken: boolean; readonly text: string }[];
+}
+
+/**
+ * Imports an ONNX model, with its card when the person chose a .json with it. A refused file comes back
+ * as an error toast that says why; nothing was stored.
+ */
+export async function importModelFiles(files: readonly File[]): Promise<ModelImportNote | null> {
+  const onnx = files.filter((f) => !f.name.toLowerCase().endsWith('.json'));
+  const cards = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+  if (onnx.length !== 1 || cards.length > 1) {
+    personalActions.showToast({ tone: 'error', message: t('versions.importPick') });
+    return null;
+  }
+  const [model] = onnx;
+  if (model.size > MAX_IMPORT_BYTES) {
+    personalActions.showToast({ tone: 'error', message: t('samples.importTooLarge', { name: model.name, mb: Math.round(MAX_IMPORT_BYTES / 2 ** 20) }) });
+    return null;
+  }
+  try {
+    const card = cards[0];
+    const r = await (await api()).importModel({
+      fileName: model.name.slice(0, 255),
+      bytes: new Uint8Array(await model.arrayBuffer()),
+      ...(card ? { card: { fileName: card.name.slice(0, 255), bytes: new Uint8Array(await card.arrayBuffer()) } } : {}),
+    });
+    actions.modelsListed(r.list);
+    personalActions.showToast({ tone: 'info', message: t('versions.imported', { file: model.name }) });
+    const notes = [{ file: model.name, taken: true, text: t('versions.importChecked') }];
+    if (card) {
+      notes.push({ file: card.name, taken: true, text: t('versions.cardTaken', { fields: r.cardTaken.join(', ') || '–' }) });
+      if (r.cardIgnored.length > 0) notes.push({ file: card.name, taken: false, text: t('versions.cardIgnored', { fields: r.cardIgnored.join(', ') }) });
+    }
+    return { id: r.id, files: notes };
+  } catch (error) {
+    failed(error);
+    return null;
+  }
+}
+
 // ---------------------------------------------------------------- events
 
 /** Keeps the views current with what the core pushes; returns the unsubscribe functions. */

@@ -40,7 +40,7 @@ export function ModelCard() {
     <section className="panel card" aria-labelledby="card-title" data-testid="model-card" data-model={summary.id}>
       <header className="panel__header">
         <h2 id="card-title">{t('card.title')}</h2>
-        <span className="tag" data-testid="card-tag">{summary.facts.imported ? t('card.imported') : summary.bundled ? t('card.bundled') : t('card.personal')}</span>
+        <span className={summary.facts.imported ? "tag tag--imported" : "tag"} data-testid="card-tag">{summary.facts.imported ? t('card.imported') : summary.bundled ? t('card.bundled') : t('card.personal')}</span>
       </header>
       {/* A personal model's card is written by fine-tuning in English: its title and figures are shown in the interface's language. */}
       <h3 className="card__name">{modelName(t, summary)}</h3>

@@ -1,13 +1,13 @@
 import './VersionsPanel.css';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { activateModel } from '../app/session.ts';
 import { SidePanel } from '../app/SidePanel.tsx';
-import { removeVersion } from '../app/personalSession.ts';
+import { exportModel, importModelFiles, removeVersion, type ModelImportNote } from '../app/personalSession.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useStudio } from '../state/store.ts';
 import type { ModelSummary } from '../transport/index.ts';
-import { CheckIcon } from '../ui/icons.tsx';
+import { CheckIcon, DownloadIcon, UploadIcon } from '../ui/icons.tsx';
 import { layersText, ResultFigures } from '../training/ResultCard.tsx';
 import { modelName, modelNameOf } from '../model/modelName.ts';
 
@@ -22,6 +22,8 @@ function VersionCard({ model, active }: { model: ModelSummary; active: boolean }
   const lines: string[] = [];
   if (model.bundled) {
     lines.push(t(model.arch === 'classic' ? 'model.classicTip' : 'model.modernTip'));
+  } else if (facts.imported) {
+    lines.push(t('versions.importedNote', { file: facts.imported.file, when: format.dateTime(facts.imported.at) }));
   } else {
     if (facts.createdAt) lines.push(t('versions.created', { when: format.dateTime(facts.createdAt) }));
     if (model.result) lines.push(t('versions.fromBase', { base: modelNameOf(t, model.result.baseModelId), layers: layersText(t, model.result.layers), epochs: model.result.epochs, samples: model.result.samples.train }));
@@ -33,7 +35,9 @@ function VersionCard({ model, active }: { model: ModelSummary; active: boolean }
           <h3 className="version__title">{modelName(t, model)}</h3>
           <span className="version__id" translate="no">{model.id}</span>
         </div>
-        <span className="tag">{model.bundled ? t('card.bundled') : t('card.personal')}</span>
+        <span className={facts.imported ? 'tag tag--imported' : 'tag'} data-testid={`version-tag-${model.id}`}>
+          {facts.imported ? t('card.imported') : model.bundled ? t('card.bundled') : t('card.personal')}
+        </span>
       </div>
       {lines.map((line) => (
         <p key={line} className="muted small">
@@ -53,6 +57,10 @@ function VersionCard({ model, active }: { model: ModelSummary; active: boolean }
             {busy === model.id ? t('versions.checking') : t('versions.activate')}
           </button>
         )}
+        <button type="button" className="tool" onClick={() => void exportModel(model.id)} title={t('versions.exportTip')} data-testid={`version-export-${model.id}`}>
+          <DownloadIcon />
+          <span>{t('versions.export')}</span>
+        </button>
         {!model.bundled && !active && !confirming && (
           <button type="button" className="tool tool--danger" disabled={busy !== null} onClick={() => setConfirming(true)} data-testid={`version-remove-${model.id}`}>
             {t('versions.remove')}
@@ -93,6 +101,9 @@ export function VersionsPanel() {
   const activeId = useStudio((s) => s.activeModelId);
   const notice = useStudio((s) => s.personal.modelNotice);
   const error = useStudio((s) => s.personal.versionError);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [importing, setImporting] = useState(false);
+  const [note, setNote] = useState<ModelImportNote | null>(null);
   const activeModel = models.find((m) => m.id === activeId);
   const bundled = models.filter((m) => m.bundled);
   // newest personal model first: the one just trained is where the eye lands
@@ -101,6 +112,43 @@ export function VersionsPanel() {
   return (
     <SidePanel view="models" title={t('versions.title')} hint={t('versions.hint')} data-testid="versions">
       <div className="side-panel__body">
+        <div className="side-panel__actions">
+          <button type="button" className="tool" disabled={importing} onClick={() => fileRef.current?.click()} title={t('versions.importTip')} data-testid="model-import">
+            <UploadIcon />
+            <span>{importing ? t('samples.working') : t('versions.import')}</span>
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".onnx,.json,application/json"
+            multiple
+            hidden
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])];
+              e.currentTarget.value = '';
+              if (files.length === 0) return;
+              setImporting(true);
+              setNote(null);
+              void importModelFiles(files).then((r) => {
+                setNote(r);
+                setImporting(false);
+              });
+            }}
+            data-testid="model-import-file"
+          />
+        </div>
+        {note && (
+          <div className="report" role="status" data-testid="model-import-report">
+            <strong>{t('versions.importReport', { name: modelName(t, models.find((m) => m.id === note.id) ?? { id: note.id, bundled: false, title: note.id, arch: 'modern', facts: { title: note.id } }) })}</strong>
+            <ul className="report__list">
+              {note.files.map((f) => (
+                <li key={`${f.file}-${f.taken}`}>
+                  <code translate="no">{f.file}</code> {f.text}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {notice && (
           <div className="note note--warn" role="status" data-testid="versions-notice">
             <strong>{t('notice.title')}</strong> {t('notice.body', { model: activeModel ? modelName(t, activeModel) : '' })}
