@@ -363,7 +363,7 @@ export const en = {
     importTip: 'Add a model from an ONNX file with the same input and outputs as the app’s (pick its .card.json with it to keep its card)',
     importPick: 'Choose one .onnx file, and at most one .json card with it.',
     imported: '{{file}} passed its checks and is listed under Yours.',
-    importReport: 'Imported as {{name}}',
+    importReport: 'Added to your models as “{{name}}”',
     importChecked: 'taken: it runs, gives the same answer twice, its outputs are finite and its probabilities agree with its scores; ONNX Runtime and the engine agree on it',
     cardTaken: 'taken: {{fields}}',
     cardIgnored: 'left out (the app writes these itself): {{fields}}',

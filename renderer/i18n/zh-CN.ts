@@ -365,7 +365,7 @@ export const zhCN: Resources = {
     importTip: '从输入和输出与本应用相同的 ONNX 文件添加模型（同时选择它的 .card.json 可保留其卡片）',
     importPick: '请选择一个 .onnx 文件，最多再加一个 .json 卡片。',
     imported: '{{file}} 通过了检查，已列在“你的模型”中。',
-    importReport: '已导入为 {{name}}',
+    importReport: '已加入你的模型：“{{name}}”',
     importChecked: '已采用：它能运行，对同一输入两次给出相同答案，输出都是有限数，概率与其得分一致；ONNX Runtime 与引擎的结果一致',
     cardTaken: '已采用：{{fields}}',
     cardIgnored: '未采用（这些由本应用自己填写）：{{fields}}',

@@ -218,7 +218,7 @@ test('export a model as ONNX with its card, import it back marked imported, and 
     { name: 'from-a-friend.card.json', mimeType: 'application/json', buffer: await readFile(card.path) },
   ]);
   const note = page.getByTestId('model-import-report');
-  await expect(note).toContainText('Imported as Imported: from-a-friend.onnx');
+  await expect(note).toContainText('Added to your models as “Imported: from-a-friend.onnx”');
   await expect(note).toContainText('left out (the app writes these itself): arch');
   const imported = page.locator('[data-testid^=version-][data-bundled=false]').filter({ hasText: 'from-a-friend.onnx' }).first();
   await expect(imported.locator('[data-testid^=version-tag-]')).toHaveText('Imported from an ONNX file');
