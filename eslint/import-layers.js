@@ -23,8 +23,8 @@ export const LAYERS = {
   'main/model-folder': { folders: ['main/engine', 'main/onnx', 'main/storage', 'main/nondigit'], packages: ['node:*'] },
   'main/runtime': { folders: ['main/engine', 'main/onnx', 'main/data', 'main/nondigit', 'main/model-folder', 'main/wasm'], packages: ['node:*', 'onnxruntime-node'] },
   'main/samples': { folders: ['main/ink', 'main/api', 'main/data', 'main/storage'], packages: ['node:*', 'zod', 'fflate', 'pngjs'] },
-  'main/versions': { folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/storage', 'main/model-folder', 'main/runtime'], packages: ['node:*', 'zod'] },
-  'main/training': { folders: ['main/engine', 'main/ink', 'main/nondigit', 'main/data', 'main/parallel', 'main/model-folder', 'main/versions'], packages: ['node:*', 'zod'] },
+  'main/versions': { folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/onnx', 'main/storage', 'main/model-folder', 'main/runtime'], packages: ['node:*', 'zod'] },
+  'main/training': { folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/data', 'main/parallel', 'main/model-folder', 'main/versions'], packages: ['node:*', 'zod'] },
   'main/core': {
     folders: ['main/engine', 'main/ink', 'main/api', 'main/nondigit', 'main/lab', 'main/explain', 'main/data', 'main/storage', 'main/model-folder', 'main/runtime', 'main/samples', 'main/versions', 'main/training'],
     packages: ['node:*', 'zod'],

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { kindOf, reasonMessage, type Reason, type ReasonCode, type ReasonParams } from './error-codes.ts';
 import type { EVENT_DEFS, EventName, METHODS, MethodName } from './methods.ts';
 import type {
   ActivationSchema, ApiErrorBodySchema, AppInfoSchema, ArchSchema, CardFactsSchema, ImageSchema,
@@ -6,7 +7,7 @@ import type {
   ModelSummarySchema, PredictRequestSchema, PredictResponseSchema, PreprocessStepsSchema, ReceptiveFieldSchema,
   ResultSchema, SampleConfusionSchema, SampleHowSchema, SampleListSchema,
   SampleSummarySchema, ThumbnailSchema, TrainingEpochSchema, TrainingOutcomeSchema, TrainingProgressSchema,
-  TrainingResultSchema, TrainingStatusSchema, ImportReportSchema, ExportedFileSchema,
+  TrainingResultSchema, TrainingStatusSchema, ImportReportSchema, ExportedFileSchema, ReasonSchema,
 } from './schemas.ts';
 
 export type {
@@ -45,6 +46,8 @@ export type TrainingOutcome = z.infer<typeof TrainingOutcomeSchema>;
 export type TrainingStatus = z.infer<typeof TrainingStatusSchema>;
 export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
 export type ErrorCode = ApiErrorBody['code'];
+/** A failure's reason as it travels (a code of ERROR_REASONS with its parameters). */
+export type WireReason = z.infer<typeof ReasonSchema>;
 export type Result = z.infer<typeof ResultSchema>;
 
 /** What a caller sends (the schemas' parsed form: the ink is typed, not `unknown`). */
@@ -67,12 +70,23 @@ export type LenetApi = { readonly [M in MethodName]: Call<M> } & {
   onEvent<E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void): () => void;
 };
 
-/** The error a client throws when a call fails; `code` says which kind of failure it was. */
+/**
+ * The error a client throws when a call fails; `code` says which kind of failure it was, `reason` (when
+ * the core knows it) why, as a code and parameters the page translates; `message` is the English for logs.
+ */
 export class ApiError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly reason?: WireReason;
+  constructor(code: ErrorCode, message: string, reason?: WireReason) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    if (reason) this.reason = reason;
   }
+}
+
+/** The ApiError of a reason of the table: its kind, its English message, and the reason itself. */
+export function failure<C extends ReasonCode>(code: C, params: ReasonParams<C>): ApiError {
+  const reason = { code, params } as Reason<C>;
+  return new ApiError(kindOf(reason), reasonMessage(reason), reason as WireReason);
 }

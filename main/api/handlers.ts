@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { CHANNELS, methodOfChannel, type Channel } from './channels.ts';
-import { ApiError, type Requests, type Result } from './contract.ts';
+import { ApiError, failure, type Requests, type Result, type WireReason } from './contract.ts';
+import { kindOf, REASON_CODES, ReasonedError } from './error-codes.ts';
 import type { LenetCore } from './core-port.ts';
 import { METHOD_NAMES, METHODS, type MethodName } from './methods.ts';
 
@@ -20,7 +21,10 @@ export function describeIssues(method: string, error: z.ZodError): string {
 
 function parseRequest<M extends MethodName>(method: M, payload: unknown): Requests[M] {
   const parsed = METHODS[method].request.safeParse(payload === undefined ? {} : payload);
-  if (!parsed.success) throw new ApiError('bad-request', describeIssues(method, parsed.error));
+  if (!parsed.success) {
+    const message = describeIssues(method, parsed.error);
+    throw new ApiError('bad-request', message, { code: 'request.invalid', params: { method, detail: message.slice(`${method}: invalid request: `.length) } });
+  }
   return parsed.data as Requests[M];
 }
 
@@ -41,14 +45,19 @@ export function createHandlers(core: LenetCore): HandlerTable {
 
 /** Turns anything thrown by a handler into the error a client sees. */
 export function toErrorResult(method: string, error: unknown): Extract<Result, { ok: false }> {
-  if (error instanceof ApiError) return { ok: false, error: { code: error.code, message: error.message } };
+  if (error instanceof ApiError) return { ok: false, error: { code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) } };
+  if (error instanceof ReasonedError && (REASON_CODES as readonly string[]).includes(error.reason.code)) {
+    const reason = error.reason as WireReason;
+    return { ok: false, error: { code: kindOf(reason), message: error.message, reason } };
+  }
   let detail: string;
   try {
     detail = error instanceof Error ? error.message : String(error);
   } catch {
     detail = 'an error that cannot be described'; // a hostile object whose toString throws
   }
-  return { ok: false, error: { code: 'internal', message: `${method} failed: ${detail.slice(0, 500) || 'internal error'}` } };
+  const reason = failure('request.failed', { method, detail: detail.slice(0, 500) || 'internal error' });
+  return { ok: false, error: { code: 'internal', message: reason.message, reason: reason.reason } };
 }
 
 /**
@@ -59,7 +68,7 @@ export async function dispatch(table: HandlerTable, channel: unknown, payload: u
   const method = methodOfChannel(channel);
   if (method === undefined) {
     const shown = typeof channel === 'string' ? JSON.stringify(channel.slice(0, 64)) : typeof channel;
-    return { ok: false, error: { code: 'unknown-channel', message: `unknown channel ${shown}` } };
+    return { ok: false, error: { code: 'unknown-channel', message: `unknown channel ${shown}`, reason: { code: 'request.unknownChannel', params: { channel: shown } } } };
   }
   try {
     return { ok: true, value: await table[CHANNELS[method]](payload) };

@@ -49,6 +49,10 @@ export const METHODS = {
   appInfo: method(S.EmptySchema, S.AppInfoSchema),
   /** Delete a personal model that is not active. */
   removeModel: method(S.ModelIdRequestSchema, S.ModelListSchema),
+  /** A model's model.onnx as it is (opens in Netron or any ONNX runtime) and its card as JSON, as bytes for the page to save. */
+  exportModel: method(S.ModelIdRequestSchema, S.ModelExportSchema),
+  /** An ONNX model (with its card, optionally) added as a personal model marked imported, after its checks. */
+  importModel: method(S.ImportModelRequestSchema, S.ModelImportResultSchema),
   /** The person's samples, each with the 28x28 image the core made of it (changes emit samplesChanged). */
   addSample: method(S.AddSampleRequestSchema, S.SampleChangeSchema, personal),
   listSamples: method(S.ListSamplesRequestSchema, S.SampleListSchema, personal),

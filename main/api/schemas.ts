@@ -4,6 +4,7 @@ import { inkSchema } from '../ink/parse.ts';
 import { MAX_INK_COORDINATE, MAX_INK_POINTS, MAX_INK_STROKES, MAX_STORED_INK_POINTS } from '../ink/types.ts';
 import { LAYER_ROLES, WEIGHT_LAYOUTS } from '../engine/arithmetic.ts';
 import { LAYER_KINDS } from '../engine/spec.ts';
+import { REASON_CODES, SKIP_CODES } from './error-codes.ts';
 
 /**
  * Zod schemas for every request, response and event. Both transports validate incoming payloads with
@@ -50,6 +51,9 @@ export const LIMITS = {
 } as const;
 
 // ---------------------------------------------------------------- shared pieces
+
+/** The parameters of an error's or a skipped record's reason (error-codes.ts). */
+const reasonParams = z.record(z.string().max(32), z.union([z.string().max(2000), z.number()]));
 
 /** Model ids name folders on disk, so they are plain names: no separators, no dots at the start. */
 export const ModelIdSchema = z
@@ -102,6 +106,15 @@ export const CardFactsSchema = z.strictObject({
   parent: z.string().optional(),
   trainedOn: z.string().optional(),
   recipe: z.string().optional(),
+  /**
+   * The card's texts per language (meta.json's `i18n`: `{"zh-CN": {"title": ..., ...}}`), for the page
+   * to show in its own; the fields above are the English ones.
+   */
+  texts: z.record(z.string().max(16), z.strictObject({
+    title: z.string().optional(), description: z.string().optional(), trainedOn: z.string().optional(), recipe: z.string().optional(),
+  })).optional(),
+  /** For a model imported from an ONNX file: the file's name and when it was imported. */
+  imported: z.strictObject({ file: z.string(), at: z.string() }).optional(),
 });
 
 // ---------------------------------------------------------------- fine-tuning pieces (used by model summaries)
@@ -392,10 +405,50 @@ export const ImportSamplesRequestSchema = z.strictObject({
 export const ImportReportSchema = z.strictObject({
   imported: z.int().min(0),
   /** The records not imported and why (the first maxReportedSkips of them). */
-  skipped: z.array(z.strictObject({ where: z.string(), reason: z.string() })),
+  skipped: z.array(z.strictObject({
+    where: z.string(),
+    /** In English; `code` and `params` say the same for the page to translate (SKIP_REASONS in error-codes.ts). */
+    reason: z.string(),
+    code: z.enum(SKIP_CODES).optional(),
+    params: reasonParams.optional(),
+  })),
   skippedTotal: z.int().min(0),
+  /** Per file of the import (a zip's entries each): records imported and skipped, or why it was not read. */
+  files: z.array(z.strictObject({
+    file: z.string(),
+    imported: z.int().min(0),
+    skipped: z.int().min(0),
+    read: z.boolean(),
+    code: z.enum(SKIP_CODES).optional(),
+    params: reasonParams.optional(),
+  })).max(64).optional(),
   counts,
   total: z.int().min(0),
+});
+
+// ---------------------------------------------------------------- model files
+
+/** A model as files for the person to keep or share: its model.onnx as it is and its card (meta.json) beside it. */
+export const ModelExportSchema = z.strictObject({ onnx: ExportedFileSchema, card: ExportedFileSchema });
+
+export const ImportModelRequestSchema = z.strictObject({
+  /** The ONNX file the person chose (its name is for the card and the messages only). */
+  fileName: z.string().min(1).max(255),
+  bytes: BytesSchema.refine((b) => b.length > 0, { message: 'the file is empty' }).refine((b) => b.length <= LIMITS.maxImportBytes, {
+    message: `a model file holds at most ${LIMITS.maxImportBytes} bytes`,
+  }),
+  /** Its card as JSON, when the person chose one with it. */
+  card: z.strictObject({
+    fileName: z.string().min(1).max(255),
+    bytes: BytesSchema.refine((b) => b.length <= 1024 * 1024, { message: 'a card holds at most 1 MB' }),
+  }).optional(),
+});
+export const ModelImportResultSchema = z.strictObject({
+  id: ModelIdSchema,
+  list: ModelListSchema,
+  /** The card's fields that were taken, and the ones left out (integrity, lineage: the app writes those itself). */
+  cardTaken: z.array(z.string().max(64)).max(64),
+  cardIgnored: z.array(z.string().max(64)).max(64),
 });
 
 export const SampleConfusionRequestSchema = z.strictObject({ modelId: ModelIdSchema.optional() });
@@ -468,7 +521,9 @@ export const TrainingEpochEventSchema = z.strictObject({ jobId: z.string(), epoc
 // ---------------------------------------------------------------- results on the wire
 
 export const ERROR_CODES = ['bad-request', 'unknown-channel', 'not-found', 'forbidden', 'too-large', 'unavailable', 'internal'] as const;
-export const ApiErrorBodySchema = z.strictObject({ code: z.enum(ERROR_CODES), message: z.string() });
+/** Why a request failed, as a code the page translates with its parameters (error-codes.ts). */
+export const ReasonSchema = z.strictObject({ code: z.enum(REASON_CODES), params: reasonParams });
+export const ApiErrorBodySchema = z.strictObject({ code: z.enum(ERROR_CODES), message: z.string(), reason: ReasonSchema.optional() });
 
 /** What a handler call produces on either transport: a value, or an error with a code and a message. */
 export const ResultSchema = z.union([

@@ -26,7 +26,36 @@ export function cardFacts(id: string, arch: string, meta: Readonly<Record<string
   set('parent', str(meta, ['parent', 'parentId']));
   set('trainedOn', strOrJoin(meta, ['trainedOn', 'data.train', 'dataset', 'data', 'training.data']));
   set('recipe', strOrJoin(meta, ['recipeSummary', 'recipe.summary', 'recipe']));
+  const texts = translations(meta.i18n);
+  if (texts) {
+    facts.texts = texts;
+    // the card's own English texts, where it has them, are the ones shown in English
+    for (const key of ['title', 'description', 'trainedOn', 'recipe'] as const) {
+      const english = texts.en?.[key];
+      if (english) facts[key] = english;
+    }
+  }
+  const imported = meta.imported as { file?: unknown; at?: unknown } | undefined;
+  if (imported && typeof imported.file === 'string' && typeof imported.at === 'string') facts.imported = { file: imported.file, at: imported.at };
   return facts;
+}
+
+const TEXT_KEYS = ['title', 'description', 'trainedOn', 'recipe'] as const;
+
+/** meta.json's `i18n`: per language code, the card's texts (strings only; anything else is left out). */
+function translations(value: unknown): CardFacts['texts'] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const out: NonNullable<CardFacts['texts']> = {};
+  for (const [lang, texts] of Object.entries(value)) {
+    if (!/^[a-z]{2}(-[A-Z]{2})?$/.test(lang) || typeof texts !== 'object' || texts === null) continue;
+    const entry: Partial<Record<(typeof TEXT_KEYS)[number], string>> = {};
+    for (const key of TEXT_KEYS) {
+      const text = (texts as Record<string, unknown>)[key];
+      if (typeof text === 'string' && text.length > 0) entry[key] = text.slice(0, 2000);
+    }
+    if (Object.keys(entry).length > 0) out[lang] = entry;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function at(obj: unknown, path: string): unknown {

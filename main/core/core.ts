@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { InkError } from '../ink/types.ts';
-import { ApiError, type AppInfo, type Image, type ModelInfo, type ModelList, type PredictResponse } from '../api/contract.ts';
+import { ApiError, failure, type AppInfo, type Image, type ModelInfo, type ModelList, type PredictResponse, type Requests, type Responses } from '../api/contract.ts';
 import type { CoreEvent, LenetCore, LoadedModel, ModelDescription } from '../api/core-port.ts';
-import { readModelFolder } from '../model-folder/folder.ts';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { META_FILE, MODEL_FILE, readModelFolder } from '../model-folder/folder.ts';
 import { cardFacts } from './card.ts';
 import { defaultInkPipeline, type InkPipeline } from './ink-pipeline.ts';
 import { layerKernels } from './kernels.ts';
@@ -17,7 +19,6 @@ import { explainDrawing } from './explain.ts';
 import { TopActivations, unitExamples } from './top-activations.ts';
 import { FeatureVisRunner } from './feature-vis.ts';
 import { networkInfo } from '../engine/arithmetic.ts';
-import { join } from 'node:path';
 
 export type ModelLoader = (dir: string) => Promise<LoadedModel>;
 export type ModelReader = (dir: string) => Promise<ModelDescription>;
@@ -105,22 +106,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   function entry(id: string): ModelEntry {
     const found = entries.find((e) => e.id === id);
     if (!found) {
-      const known = entries.map((e) => e.id).join(', ') || 'none';
-      throw new ApiError('not-found', `no model called ${id} (models: ${known})`);
+      throw failure('model.notFound', { id, known: entries.map((e) => e.id).join(', ') || 'none' });
     }
     return found;
   }
 
   function requireActive(): string {
     if (!activeId) {
-      throw new ApiError('unavailable', `no model found in ${options.roots.map((r) => r.dir).join(', ')}: train one with \`npm run train\``);
+      throw failure('model.noneFound', { dirs: options.roots.map((r) => r.dir).join(', ') });
     }
     return activeId;
   }
 
   function open(id: string): Promise<LoadedModel> {
     return options.loadModel(entry(id).dir).catch((err: unknown) => {
-      throw new ApiError('unavailable', `model ${id} cannot be loaded: ${(err as Error).message}`);
+      throw failure('model.cannotLoad', { id, detail: (err as Error).message });
     });
   }
 
@@ -164,7 +164,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (!found) {
       found = readModel(e.dir).catch((err: unknown) => {
         described.delete(id);
-        throw new ApiError('unavailable', `model ${id} cannot be read: ${(err as Error).message}`);
+        throw failure('model.cannotLoad', { id, detail: (err as Error).message });
       });
       described.set(id, found);
     }
@@ -206,7 +206,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
 
   async function remove(id: string): Promise<ModelList> {
-    if (!versions) throw new ApiError('unavailable', 'personal models need a data folder');
+    if (!versions) throw failure('dataFolder.missing', {});
     try {
       await versions.remove(id);
     } catch (err) {
@@ -217,6 +217,37 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const list = listing();
     emit({ name: 'modelChanged', payload: list });
     return list;
+  }
+
+  async function exportModel(id: string): Promise<Responses['exportModel']> {
+    const dir = entry(id).dir;
+    let onnx: Uint8Array;
+    let card: Uint8Array;
+    try {
+      onnx = new Uint8Array(await readFile(join(dir, MODEL_FILE)));
+      card = new Uint8Array(await readFile(join(dir, META_FILE)));
+    } catch (err) {
+      throw failure('model.cannotLoad', { id, detail: (err as Error).message });
+    }
+    return {
+      onnx: { fileName: `${id}.onnx`, mimeType: 'application/octet-stream', bytes: onnx, count: 1 },
+      card: { fileName: `${id}.card.json`, mimeType: 'application/json', bytes: card, count: 1 },
+    };
+  }
+
+  async function importModel(req: Requests['importModel']): Promise<Responses['importModel']> {
+    if (!versions) throw failure('dataFolder.missing', {});
+    const clean = (name: string) => basename(name.replaceAll('\\', '/')).replace(/\p{Cc}/gu, '').slice(0, 120) || 'model.onnx';
+    let imported;
+    try {
+      imported = await versions.importOnnx(req.bytes, clean(req.fileName), req.card ? { bytes: req.card.bytes, file: clean(req.card.fileName) } : undefined);
+    } catch (err) {
+      throw asApiError(err);
+    }
+    await rescan();
+    const list = listing();
+    emit({ name: 'modelChanged', payload: list });
+    return { id: imported.version.id, list, cardTaken: imported.cardTaken.slice(0, 64), cardIgnored: imported.cardIgnored.slice(0, 64) };
   }
 
   function emit(event: CoreEvent): void {
@@ -409,6 +440,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
     activateModel: ({ id }) => activate(id),
     removeModel: ({ id }) => remove(id),
+    exportModel: ({ id }) => exportModel(id),
+    importModel: (req) => importModel(req),
 
     async layerKernels({ modelId, layer }) {
       const id = modelId ?? requireActive();

@@ -1,5 +1,7 @@
-import { ApiError, type ErrorCode } from '../api/contract.ts';
+import { ApiError, failure, type ErrorCode } from '../api/contract.ts';
 import { ModelVersionError } from '../versions/versions.ts';
+import { OnnxImportError } from '../versions/onnx-import.ts';
+import { kindOf } from '../api/error-codes.ts';
 import { SampleStoreError } from '../samples/store.ts';
 import { ReplayError, TrainingError } from '../training/index.ts';
 
@@ -10,9 +12,10 @@ import { ReplayError, TrainingError } from '../training/index.ts';
  */
 export function asApiError(err: unknown): unknown {
   if (err instanceof ApiError) return err;
-  if (err instanceof SampleStoreError) return new ApiError(err.code, err.message);
-  if (err instanceof ModelVersionError) return new ApiError(err.code, err.message);
-  if (err instanceof TrainingError) return new ApiError(err.code === 'busy' ? 'unavailable' : (err.code as ErrorCode), err.message);
-  if (err instanceof ReplayError) return new ApiError('unavailable', `fine-tuning cannot start: ${err.message}`);
+  if (err instanceof SampleStoreError) return new ApiError(err.code, err.message, err.reason);
+  if (err instanceof ModelVersionError) return new ApiError(err.code, err.message, err.reason);
+  if (err instanceof TrainingError) return new ApiError(err.code === 'busy' ? 'unavailable' : (err.code as ErrorCode), err.message, err.reason);
+  if (err instanceof OnnxImportError) return new ApiError(kindOf(err.reason), err.message, err.reason);
+  if (err instanceof ReplayError) return failure('training.cannotStart', { detail: err.message });
   return err;
 }

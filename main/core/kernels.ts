@@ -1,17 +1,17 @@
 import { networkInfo } from '../engine/arithmetic.ts';
 import type { NetworkSpec } from '../engine/spec.ts';
 import type { Weights } from '../engine/weights.ts';
-import { ApiError, type LayerKernels } from '../api/contract.ts';
+import { ApiError, failure, type LayerKernels } from '../api/contract.ts';
 
 /** A layer's trained parameters as the kernel viewer shows them, read from the model's weights file. */
 export function layerKernels(modelId: string, spec: NetworkSpec, weights: Weights, layerName: string): LayerKernels {
   const infos = networkInfo(spec);
   const layer = infos.find((l) => l.name === layerName);
   if (!layer) {
-    throw new ApiError('not-found', `model ${modelId} has no layer ${layerName} (layers: ${infos.map((l) => l.name).join(', ')})`);
+    throw failure('model.noLayer', { id: modelId, layer: layerName });
   }
   if (!layer.weights) {
-    throw new ApiError('not-found', `layer ${layerName} of model ${modelId} is a ${layer.kind} layer and has no trainable weights`);
+    throw failure('model.layerNoWeights', { id: modelId, layer: layerName, kind: layer.kind });
   }
   const main = weights.get(layer.weights.main);
   const bias = weights.get(layer.weights.bias);

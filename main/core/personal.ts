@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { ApiError, type ModelList, type SampleSummary, type TrainingOutcome, type TrainingStatus } from '../api/contract.ts';
+import { failure, type ModelList, type SampleSummary, type TrainingOutcome, type TrainingStatus } from '../api/contract.ts';
 import type { CoreEvent, LenetCore, LoadedModel } from '../api/core-port.ts';
 import { DATA_FOLDER_METHODS, type DataFolderMethod } from '../api/methods.ts';
 import { LIMITS } from '../api/schemas.ts';
@@ -43,7 +43,7 @@ type Methods = Pick<LenetCore, DataFolderMethod> & { close(): Promise<void> };
 /** The answer of every personal method when the core was opened without a data folder. */
 export function withoutDataFolder(): Methods {
   const refuse = async (): Promise<never> => {
-    throw new ApiError('unavailable', 'samples and fine-tuning need a data folder (the desktop app uses its own; browser mode takes --data-dir)');
+    throw failure('dataFolder.missing', {});
   };
   const methods = Object.fromEntries(DATA_FOLDER_METHODS.map((m) => [m, refuse])) as unknown as Pick<LenetCore, DataFolderMethod>;
   return { ...methods, close: async () => undefined };
@@ -213,7 +213,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
 
     exportSamples: guard(async (req) => {
       const samples = store.list();
-      if (samples.length === 0) throw new ApiError('not-found', 'there are no samples to export yet');
+      if (samples.length === 0) throw failure('samples.noneToExport', {});
       const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
       const bytes = req.format === 'zip' ? exportZip(samples) : exportIdxZip(samples);
       return {
@@ -226,14 +226,15 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
 
     importSamples: guard(async (req) => {
       const bytes = req.bytes;
-      if (bytes.length > LIMITS.maxImportBytes) throw new ApiError('too-large', `the file holds ${bytes.length} bytes; at most ${LIMITS.maxImportBytes} are imported at once`);
+      if (bytes.length > LIMITS.maxImportBytes) throw failure('import.tooLarge', { file: req.fileName, bytes: bytes.length, max: LIMITS.maxImportBytes });
       // The name is only a label for the report: nothing is read from or written to a path the page sent.
       const source = basename(req.fileName.replaceAll('\\', '/')).replace(/\p{Cc}/gu, '').slice(0, 120) || 'import';
       const report = await store.importFile(bytes, source);
       return {
         imported: report.imported.length,
-        skipped: report.skipped.slice(0, LIMITS.maxReportedSkips).map((s) => ({ where: s.where, reason: s.reason })),
+        skipped: report.skipped.slice(0, LIMITS.maxReportedSkips).map((s) => ({ where: s.where, reason: s.reason, ...(s.code ? { code: s.code, params: s.params ?? {} } : {}) })),
         skippedTotal: report.skippedTotal,
+        files: report.files.slice(0, 64).map((f) => ({ file: f.file, imported: f.taken, skipped: f.skipped, read: f.read, ...(f.code ? { code: f.code, params: f.params ?? {} } : {}) })),
         ...(report.imported.length > 0 ? changed() : counts()),
       };
     }),
@@ -255,7 +256,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
     }),
 
     startTraining: guard(async (req) => {
-      if (running) throw new ApiError('unavailable', `a fine-tune is already running (job ${running.jobId})`);
+      if (running) throw failure('training.busy', { job: running.jobId });
       const baseModelId = req.baseModelId ?? host.activeId();
       const layers = req.layers ?? DEFAULT_LAYERS;
       const epochs = req.epochs ?? fineTuneOptions().epochs;
@@ -281,7 +282,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
     })),
 
     finishTraining: guard(async (req) => {
-      if (!last || last.jobId !== req.jobId) throw new ApiError('not-found', `no finished fine-tune ${req.jobId} is waiting for a decision`);
+      if (!last || last.jobId !== req.jobId) throw failure('training.noDecision', { job: req.jobId });
       const outcome = last;
       let list: ModelList;
       if (outcome.status !== 'done' || req.decision === 'keep') list = await host.listing();

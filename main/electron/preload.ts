@@ -8,13 +8,15 @@ import { CHANNELS, EVENTS, METHOD_NAMES, type EventName } from '../api/channels.
  * Typed arrays (feature maps, kernels, images, files) cross as they are: IPC and the context bridge
  * structured-clone them.
  */
-type Result = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+type Result = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; reason?: unknown } };
 
 function unwrap(result: Result): unknown {
   if (result.ok) return result.value;
-  // Only an Error's message crosses the context bridge: the code travels in it, and the renderer's
-  // transport (renderer/transport/bridge.ts) turns it back into an ApiError.
-  throw new Error(`[${result.error.code}] ${result.error.message}`);
+  // Only an Error's message crosses the context bridge: the code (and the reason, URI-encoded JSON, which
+  // holds no space or bracket) travels in it, and the renderer's transport (renderer/transport/bridge.ts)
+  // turns it back into an ApiError.
+  const reason = result.error.reason === undefined ? '' : `|${encodeURIComponent(JSON.stringify(result.error.reason))}`;
+  throw new Error(`[${result.error.code}${reason}] ${result.error.message}`);
 }
 
 const api: Record<string, unknown> = {};

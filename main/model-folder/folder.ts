@@ -133,13 +133,16 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
 }
 
 /** Writes the three files of a model folder (exporting model.onnx from the weights), each atomically. */
-export async function writeModelFolder(dir: string, model: { spec: NetworkSpec; weights: Weights; meta: ModelCard; reject?: RejectHeadFile | null }): Promise<void> {
+export async function writeModelFolder(
+  dir: string,
+  model: { spec: NetworkSpec; weights: Weights; meta: ModelCard; reject?: RejectHeadFile | null; /** An imported graph, stored as it is instead of exported from the weights. */ onnx?: Uint8Array },
+): Promise<void> {
   const problem = weightsProblem(model.spec, model.weights);
   if (problem) throw new Error(`cannot write model folder ${dir}: ${problem}`);
   if (model.meta.arch !== undefined && model.meta.arch !== model.spec.arch) {
     throw new Error(`cannot write model folder ${dir}: the card says arch ${JSON.stringify(model.meta.arch)} for a ${model.spec.arch} network`);
   }
-  const onnx = exportOnnx(model.spec, model.weights, { metadata: { arch: model.spec.arch } });
+  const onnx = model.onnx ?? exportOnnx(model.spec, model.weights, { metadata: { arch: model.spec.arch } });
   const encoder = new TextEncoder();
   const weightsJson = encoder.encode(JSON.stringify(weightsToFile(model.spec, model.weights)));
   await mkdir(dir, { recursive: true });

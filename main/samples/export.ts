@@ -19,7 +19,8 @@ export { SAMPLES_JSONL };
  * The JSON Lines are the record of truth (import reads only them); npm run eval -- ink reads them too.
  *
  * The IDX export (`exportIdx`) is MNIST's own format: the same 28x28 images as bytes (0 background,
- * 255 ink) in `<name>-images-idx3-ubyte`, the labels in `<name>-labels-idx1-ubyte`.
+ * 255 ink) in `<name>-images-idx3-ubyte`, the labels in `<name>-labels-idx1-ubyte`; its zip also holds
+ * samples.jsonl, so it imports back.
  */
 export const IDX_IMAGES = 'samples-images-idx3-ubyte';
 export const IDX_LABELS = 'samples-labels-idx1-ubyte';
@@ -81,8 +82,24 @@ export function exportIdx(samples: readonly Sample[]): { images: Uint8Array; lab
   return { images: encodeIdx([samples.length, 28, 28], pixels), labels: encodeIdx([samples.length], labels) };
 }
 
-/** Both IDX files in one zip, for a single "save as". */
+const IDX_README = `LeNet Studio samples in MNIST's IDX format
+
+${IDX_IMAGES}  the 28x28 images the network reads (0 background, 255 ink), in MNIST's own format
+${IDX_LABELS}  their labels, in the same order
+samples.jsonl  the inks the images were made from (one sample per line), so that this zip imports back
+
+Import this zip from the Samples view: the inks are read, the images are made from them again.
+`;
+
+/**
+ * Both IDX files in one zip, for a single "save as", with the inks they were made from: an image cannot
+ * be turned back into strokes, so without them the export could not be imported back.
+ */
 export function exportIdxZip(samples: readonly Sample[]): Uint8Array {
   const { images, labels } = exportIdx(samples);
-  return zipSync({ [IDX_IMAGES]: images, [IDX_LABELS]: labels }, { level: 6, mtime: new Date('2000-01-01T00:00:00Z') });
+  const jsonl = samples.map((s) => `${sampleLine(s)}\n`).join('');
+  return zipSync(
+    { [IDX_IMAGES]: images, [IDX_LABELS]: labels, [SAMPLES_JSONL]: strToU8(jsonl), 'README.txt': strToU8(IDX_README) },
+    { level: 6, mtime: new Date('2000-01-01T00:00:00Z') },
+  );
 }

@@ -1,19 +1,22 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ImportRefused, type ImportCandidate, type ImportLimits, type ImportSkip } from './import.ts';
+import type { Reason } from '../api/error-codes.ts';
+import { ImportRefused, type ImportCandidate, type ImportFileTally, type ImportLimits, type ImportSkip } from './import.ts';
 
 /** What the import worker posts back. */
 export type ImportWorkerMessage =
   | { readonly type: 'records'; readonly candidates: ImportCandidate[] }
-  | { readonly type: 'done'; readonly skipped: ImportSkip[]; readonly skippedTotal: number }
-  | { readonly type: 'refused'; readonly code: 'too-large' | 'bad-request'; readonly message: string };
+  | { readonly type: 'done'; readonly skipped: ImportSkip[]; readonly skippedTotal: number; readonly files: ImportFileTally[] }
+  | { readonly type: 'refused'; readonly reason: Reason };
 
 export interface ParsedImport {
   readonly candidates: ImportCandidate[];
   /** The first maxReportedSkips skipped records, and how many there were in all. */
   readonly skipped: ImportSkip[];
   readonly skippedTotal: number;
+  /** Per file (or zip entry): records taken and skipped, or why it was not read. */
+  readonly files: ImportFileTally[];
 }
 
 /**
@@ -42,8 +45,8 @@ export function parseInWorker(bytes: Uint8Array, source: string, limits: ImportL
     };
     worker.on('message', (m: ImportWorkerMessage) => {
       if (m.type === 'records') for (const c of m.candidates) candidates.push(c);
-      else if (m.type === 'done') finish(() => resolve({ candidates, skipped: m.skipped, skippedTotal: m.skippedTotal }));
-      else finish(() => reject(new ImportRefused(m.message, m.code)));
+      else if (m.type === 'done') finish(() => resolve({ candidates, skipped: m.skipped, skippedTotal: m.skippedTotal, files: m.files }));
+      else finish(() => reject(new ImportRefused(m.reason)));
     });
     worker.on('error', (err) => finish(() => reject(new Error(`${source}: the import failed (${err.message})`))));
     worker.on('exit', (code) => finish(() => reject(new Error(`${source}: the import worker exited (code ${code}) without a result`))));

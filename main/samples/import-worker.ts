@@ -28,7 +28,8 @@ try {
     if (points >= BATCH_POINTS || batch.length >= BATCH_RECORDS) flush();
   }, limits);
   flush();
-  post({ type: 'done', skipped: tally.skipped, skippedTotal: tally.skippedTotal });
+  post({ type: 'done', skipped: tally.skipped, skippedTotal: tally.skippedTotal, files: tally.files });
 } catch (err) {
-  post({ type: 'refused', code: err instanceof ImportRefused ? err.code : 'bad-request', message: err instanceof Error ? err.message : String(err) });
+  const detail = err instanceof Error ? err.message : String(err);
+  post({ type: 'refused', reason: err instanceof ImportRefused ? err.reason : { code: 'import.zipUnreadable', params: { file: source, detail } } });
 }

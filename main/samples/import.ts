@@ -1,7 +1,8 @@
 import { Unzip, UnzipInflate } from 'fflate';
 import { LIMITS } from '../api/schemas.ts';
+import { kindOf, reasonMessage, type Reason, type ReasonCode, type ReasonParams, type SkipCode } from '../api/error-codes.ts';
 import { boundInk, type Ink } from '../ink/index.ts';
-import { describeIssues, newSampleSchema, sampleLineSchema, SAMPLES_JSONL } from './record.ts';
+import { issueParams, newSampleSchema, sampleLineSchema } from './record.ts';
 
 /** A record that passed every check, ready to be stored (its ink already within the stored-points cap). */
 export interface ImportCandidate {
@@ -16,7 +17,10 @@ export interface ImportCandidate {
 
 export interface ImportSkip {
   readonly where: string;
+  /** English (logs, the CLI); `code` and `params` say the same for the page to translate. */
   readonly reason: string;
+  readonly code?: SkipCode;
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 /** The budgets of one import (LIMITS in main/api/schemas.ts; tests lower them). */
@@ -38,22 +42,58 @@ export const IMPORT_LIMITS: ImportLimits = {
 
 /** A file refused as a whole: 'too-large' past a budget, 'bad-request' when it is not a usable file. */
 export class ImportRefused extends Error {
-  constructor(message: string, readonly code: 'too-large' | 'bad-request') {
-    super(message);
+  readonly code: 'too-large' | 'bad-request';
+  readonly reason: Reason;
+  constructor(reason: Reason) {
+    super(reasonMessage(reason));
     this.name = 'ImportRefused';
+    this.code = kindOf(reason) === 'too-large' ? 'too-large' : 'bad-request';
+    this.reason = reason;
   }
+}
+
+export function refused<C extends ReasonCode>(code: C, params: ReasonParams<C>): ImportRefused {
+  return new ImportRefused({ code, params } as Reason);
+}
+
+/**
+ * One file of an import (the file itself, or an entry of the zip): how many of its records were taken
+ * and skipped, or why it was not read at all.
+ */
+export interface ImportFileTally {
+  readonly file: string;
+  taken: number;
+  skipped: number;
+  readonly read: boolean;
+  readonly code?: SkipCode;
+  readonly params?: Readonly<Record<string, string | number>>;
 }
 
 /** What a parse reports besides its candidates: the first skips (at most maxReportedSkips) and how many in all. */
 export interface ImportTally {
   readonly skipped: ImportSkip[];
   skippedTotal: number;
+  readonly files: ImportFileTally[];
 }
 
 /** Skipped records: all counted, the first `max` kept with where and why. */
 export class SkipTally implements ImportTally {
   readonly skipped: ImportSkip[] = [];
   skippedTotal = 0;
+  readonly files: ImportFileTally[] = [];
+
+  /** The tally of a file that is read (created on first use). */
+  file(name: string): ImportFileTally {
+    let f = this.files.find((x) => x.file === name && x.read);
+    if (!f) this.files.push((f = { file: name, taken: 0, skipped: 0, read: true }));
+    return f;
+  }
+
+  /** A file (or a group of files, `images/*.png`) that is not read, and why. */
+  notRead<C extends SkipCode>(name: string, code: C, params: ReasonParams<C>): void {
+    this.files.push({ file: name, taken: 0, skipped: 0, read: false, code, params });
+  }
+
   constructor(private readonly max: number) {}
   /** True once no more skips are kept (they are only counted). */
   get full(): boolean {
@@ -61,9 +101,15 @@ export class SkipTally implements ImportTally {
   }
 
   /** `where` is a function so that a record past the kept ones costs no string. */
-  skip(where: string | (() => string), reason: string): void {
+  skip<C extends SkipCode>(where: string | (() => string), code: C, params: ReasonParams<C>): void {
     this.skippedTotal++;
-    if (this.skipped.length < this.max) this.skipped.push({ where: typeof where === 'string' ? where : where(), reason });
+    if (this.skipped.length < this.max) this.skipped.push({ where: typeof where === 'string' ? where : where(), reason: reasonMessage({ code, params }), code, params });
+  }
+
+  /** A skip as another tally recorded it. */
+  add(skip: ImportSkip): void {
+    this.skippedTotal++;
+    if (this.skipped.length < this.max) this.skipped.push(skip);
   }
 }
 
@@ -89,7 +135,7 @@ const MB = 1024 * 1024;
 export function readSampleFile(
   bytes: Uint8Array, source: string, onCandidate: (c: ImportCandidate) => void, limits: ImportLimits = IMPORT_LIMITS,
 ): ImportTally {
-  if (bytes.length === 0) throw new ImportRefused(`${source}: the file is empty`, 'bad-request');
+  if (bytes.length === 0) throw refused('import.empty', { file: source });
   const tally = new SkipTally(limits.maxReportedSkips);
   const records = { n: 0 };
   if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) readZip(bytes, source, onCandidate, limits, tally, records);
@@ -101,14 +147,11 @@ export function readSampleFile(
 export function parseSampleFile(bytes: Uint8Array, source: string, limits: ImportLimits = IMPORT_LIMITS): { candidates: ImportCandidate[] } & ImportTally {
   const candidates: ImportCandidate[] = [];
   const tally = readSampleFile(bytes, source, (c) => candidates.push(c), limits);
-  return { candidates, skipped: tally.skipped, skippedTotal: tally.skippedTotal };
+  return { candidates, skipped: tally.skipped, skippedTotal: tally.skippedTotal, files: tally.files };
 }
 
 function tooLarge(source: string, limits: ImportLimits): ImportRefused {
-  return new ImportRefused(
-    `${source}: its JSON Lines unpack to more than ${limits.maxImportInflatedBytes / MB} MB; at most ${limits.maxImportInflatedBytes / MB} MB are imported at once`,
-    'too-large',
-  );
+  return refused('import.inflatesTooLarge', { file: source, mb: limits.maxImportInflatedBytes / MB });
 }
 
 function readText(bytes: Uint8Array, source: string, onCandidate: (c: ImportCandidate) => void, limits: ImportLimits, tally: SkipTally, records: { n: number }): void {
@@ -121,7 +164,7 @@ function readText(bytes: Uint8Array, source: string, onCandidate: (c: ImportCand
     try {
       text = decoder.decode(bytes.subarray(off, off + TEXT_STEP), { stream: !last });
     } catch {
-      throw new ImportRefused(`${source}: neither a zip nor UTF-8 text`, 'bad-request');
+      throw refused('import.notZipOrText', { file: source });
     }
     lines.push(text);
   }
@@ -129,13 +172,17 @@ function readText(bytes: Uint8Array, source: string, onCandidate: (c: ImportCand
 }
 
 function readZip(bytes: Uint8Array, source: string, onCandidate: (c: ImportCandidate) => void, limits: ImportLimits, tally: SkipTally, records: { n: number }): void {
-  if (!hasEndOfCentralDirectory(bytes)) throw new ImportRefused(`${source}: not a readable zip (it has no end of central directory: cut short?)`, 'bad-request');
+  if (!hasEndOfCentralDirectory(bytes)) throw refused('import.zipCutShort', { file: source });
   let failure: Error | null = null;
   let inflated = 0;
   let entries = 0;
+  const unread: string[] = [];
   const unzip = new Unzip((file) => {
     // an entry that is not started is skipped without being inflated (the PNGs, a nested zip...)
-    if (!file.name.toLowerCase().endsWith('.jsonl')) return;
+    if (!file.name.toLowerCase().endsWith('.jsonl')) {
+      if (!file.name.endsWith('/')) unread.push(file.name);
+      return;
+    }
     entries++;
     const where = `${source}/${file.name}`;
     const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -144,7 +191,7 @@ function readZip(bytes: Uint8Array, source: string, onCandidate: (c: ImportCandi
     file.ondata = (err, data, final) => {
       if (failure) return;
       if (err) {
-        failure = new ImportRefused(`${source}: not a readable zip (${err.message})`, 'bad-request');
+        failure = refused('import.zipUnreadable', { file: source, detail: err.message });
         return;
       }
       inflated += data.length;
@@ -159,7 +206,8 @@ function readZip(bytes: Uint8Array, source: string, onCandidate: (c: ImportCandi
         text = decoder.decode(data, { stream: !final });
       } catch {
         dead = true;
-        tally.skip(where, 'not UTF-8 text: the entry is skipped');
+        tally.file(where).skipped++;
+        tally.skip(where, 'skip.entryNotUtf8', {});
         return;
       }
       lines.push(text);
@@ -174,11 +222,37 @@ function readZip(bytes: Uint8Array, source: string, onCandidate: (c: ImportCandi
     } catch (err) {
       if (failure) break;
       if (err instanceof ImportRefused) throw err;
-      throw new ImportRefused(`${source}: not a readable zip (${(err as Error).message})`, 'bad-request');
+      throw refused('import.zipUnreadable', { file: source, detail: (err as Error).message });
     }
   }
   if (failure) throw failure;
-  if (entries === 0) throw new ImportRefused(`${source}: the zip holds no ${SAMPLES_JSONL} (nor any .jsonl file)`, 'bad-request');
+  const idx = unread.filter(isIdxName);
+  if (entries === 0) {
+    if (idx.length > 0) throw refused('import.idxWithoutInks', { file: source, names: idx.join(', ') });
+    throw refused('import.nothingToRead', { file: source });
+  }
+  reportUnread(unread, source, tally);
+}
+
+/** MNIST's file names: `train-images-idx3-ubyte`, `samples-labels-idx1-ubyte` (gzipped or not). */
+function isIdxName(name: string): boolean {
+  return /-idx[13]-ubyte(\.gz)?$/i.test(name);
+}
+
+/**
+ * The entries of a zip that were not read, each with why: the app's own images (PNGs, IDX) are made
+ * from the inks, so they are not read back; PNGs are listed as one group per folder.
+ */
+function reportUnread(names: readonly string[], source: string, tally: SkipTally): void {
+  const pngFolders = new Map<string, number>();
+  for (const name of names) {
+    if (/\.png$/i.test(name)) {
+      const folder = name.includes('/') ? `${name.split('/')[0]}/` : '';
+      pngFolders.set(folder, (pngFolders.get(folder) ?? 0) + 1);
+    } else if (isIdxName(name)) tally.notRead(`${source}/${name}`, 'skip.derived', { file: name });
+    else tally.notRead(`${source}/${name}`, 'skip.notRead', { file: name });
+  }
+  for (const [folder, n] of pngFolders) tally.notRead(`${source}/${folder}*.png (${n})`, 'skip.derived', { file: `${folder}*.png` });
 }
 
 /** The end-of-central-directory record every zip ends with (followed by at most a 64 KB comment). */
@@ -199,6 +273,7 @@ class LineReader {
   private pendingLength = 0;
   private overlong = false;
   private line = 0;
+  private readonly counts: ImportFileTally;
 
   constructor(
     private readonly source: string,
@@ -206,7 +281,9 @@ class LineReader {
     private readonly limits: ImportLimits,
     private readonly tally: SkipTally,
     private readonly records: { n: number },
-  ) {}
+  ) {
+    this.counts = tally.file(source);
+  }
 
   push(text: string): void {
     let start = 0;
@@ -219,6 +296,7 @@ class LineReader {
         if (!isBlank(text, start, nl)) {
           this.records.n++;
           this.tally.skippedTotal++;
+          this.counts.skipped++;
         }
         start = nl + 1;
         continue;
@@ -279,14 +357,16 @@ class LineReader {
     if (this.overlong) {
       this.overlong = false;
       this.records.n++;
-      this.tally.skip(where, `the line is longer than ${this.limits.maxImportLineBytes / MB} MB`);
+      this.counts.skipped++;
+      this.tally.skip(where, 'skip.lineTooLong', { mb: this.limits.maxImportLineBytes / MB });
       return;
     }
     if (raw.length === 0 || (raw.length === 1 && raw === '\r')) return;
     const line = raw.trim();
     if (line === '') return;
     if (++this.records.n > this.limits.maxImportRecords) {
-      this.tally.skip(where, `past the ${this.limits.maxImportRecords} records one import reads`);
+      this.counts.skipped++;
+      this.tally.skip(where, 'skip.pastRecordCap', { max: this.limits.maxImportRecords });
       return;
     }
     this.check(line, where());
@@ -297,22 +377,26 @@ class LineReader {
     try {
       json = JSON.parse(line);
     } catch {
-      this.tally.skip(where, 'not valid JSON');
+      this.counts.skipped++;
+      this.tally.skip(where, 'skip.notJson', {});
       return;
     }
     const head = sampleLineSchema.safeParse(json);
     if (!head.success) {
-      this.tally.skip(where, describeIssues(head.error));
+      this.counts.skipped++;
+      this.tally.skip(where, 'skip.invalid', issueParams(head.error));
       return;
     }
     const { label, strokes, collectedAt, predicted, modelId } = head.data;
     // the same checks as a sample saved from the canvas: the ink's limits, at least one point
     const sample = newSampleSchema.safeParse({ label, ink: { strokes }, how: 'imported', collectedAt, predicted, modelId });
     if (!sample.success) {
-      this.tally.skip(where, describeIssues(sample.error));
+      this.counts.skipped++;
+      this.tally.skip(where, 'skip.invalid', issueParams(sample.error));
       return;
     }
     const s = sample.data;
+    this.counts.taken++;
     this.onCandidate({
       where, label: s.label, ink: boundInk(s.ink, this.limits.maxStoredInkPoints).ink,
       ...(s.collectedAt !== undefined ? { collectedAt: s.collectedAt } : {}),

@@ -119,6 +119,12 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** A skipped record's reason parameters: the first field at fault and the English description. */
+export function issueParams(error: z.ZodError): { field: string; detail: string } {
+  const path = error.issues[0]?.path ?? [];
+  return { field: path.length > 0 ? path.join('.') : '-', detail: describeIssues(error) };
+}
+
 /** Same label and same points: the test for "already in the store" when importing. */
 export function sampleFingerprint(label: number, strokes: readonly InkStroke[]): string {
   return createHash('sha256').update(`${label}:${JSON.stringify(strokes)}`).digest('base64url');

@@ -6,7 +6,8 @@ import {
   digitSchema, type NewSample, type Sample, type SampleHow,
 } from './record.ts';
 import { boundInk, countPoints } from '../ink/index.ts';
-import { IMPORT_LIMITS, ImportRefused, SkipTally, type ImportLimits, type ImportSkip } from './import.ts';
+import { kindOf, reasonMessage, type Reason } from '../api/error-codes.ts';
+import { IMPORT_LIMITS, ImportRefused, SkipTally, type ImportFileTally, type ImportLimits, type ImportSkip } from './import.ts';
 import { parseInWorker, type ParsedImport } from './import-job.ts';
 
 /**
@@ -68,6 +69,8 @@ export interface ImportReport {
   readonly skipped: ImportSkip[];
   /** How many records were not imported in all. */
   readonly skippedTotal: number;
+  /** Per file (or zip entry): records taken and skipped, or why it was not read. */
+  readonly files: ImportFileTally[];
 }
 
 export interface ImportOptions {
@@ -77,9 +80,18 @@ export interface ImportOptions {
 
 /** A request the store refuses (unknown id, bad label, malformed ink...): the message says which and why. */
 export class SampleStoreError extends Error {
-  constructor(message: string, readonly code: 'not-found' | 'bad-request' | 'too-large' = 'bad-request') {
-    super(message);
+  readonly code: 'not-found' | 'bad-request' | 'too-large';
+  /** Why, as a code the page translates (error-codes.ts); absent for failures a person cannot cause. */
+  readonly reason?: Reason;
+  constructor(what: string | Reason, code: 'not-found' | 'bad-request' | 'too-large' = 'bad-request') {
+    super(typeof what === 'string' ? what : reasonMessage(what));
     this.name = 'SampleStoreError';
+    if (typeof what === 'string') this.code = code;
+    else {
+      this.reason = what;
+      const kind = kindOf(what);
+      this.code = kind === 'not-found' || kind === 'too-large' ? kind : 'bad-request';
+    }
   }
 }
 
@@ -220,7 +232,7 @@ export class SampleStore {
       try {
         names = (await readdir(batch)).sort();
       } catch {
-        throw new SampleStoreError(`undo: nothing to restore for ${undoToken} (already restored, or emptied from the trash)`, 'not-found');
+        throw new SampleStoreError({ code: 'samples.undoGone', params: { token: undoToken } });
       }
       const restored: Sample[] = [];
       const setAside: SetAside[] = [];
@@ -248,23 +260,30 @@ export class SampleStore {
    */
   async importFile(bytes: Uint8Array, source = 'import', options: ImportOptions = {}): Promise<ImportReport> {
     const limits: ImportLimits = { ...IMPORT_LIMITS, ...options.limits };
-    if (bytes.length === 0) throw new SampleStoreError(`${source}: the file is empty`);
+    if (bytes.length === 0) throw new SampleStoreError({ code: 'import.empty', params: { file: source } });
     let parsed: ParsedImport;
     try {
       parsed = await parseInWorker(bytes, source, limits);
     } catch (err) {
-      throw new SampleStoreError((err as Error).message, err instanceof ImportRefused ? err.code : 'bad-request');
+      throw err instanceof ImportRefused ? new SampleStoreError(err.reason) : new SampleStoreError((err as Error).message);
     }
     return this.serial(async () => {
       const tally = new SkipTally(limits.maxReportedSkips);
-      for (const s of parsed.skipped) tally.skip(s.where, s.reason);
+      for (const s of parsed.skipped) tally.add(s);
       tally.skippedTotal = parsed.skippedTotal;
+      const files = parsed.files.map((f) => ({ ...f }));
+      const fileOf = (where: string) => files.find((f) => f.read && f.file === where.slice(0, where.lastIndexOf(':')));
       const imported: Sample[] = [];
       for (const c of parsed.candidates) {
         const fp = sampleFingerprint(c.label, c.ink.strokes);
         const existing = this.fingerprints.get(fp);
         if (existing) {
-          tally.skip(c.where, `the same drawing with the same label is already in the store (sample ${existing})`);
+          tally.skip(c.where, 'skip.duplicate', { id: existing });
+          const f = fileOf(c.where);
+          if (f) {
+            f.taken--;
+            f.skipped++;
+          }
           continue;
         }
         const sample: Sample = {
@@ -275,7 +294,7 @@ export class SampleStore {
         this.index(sample);
         imported.push(sample);
       }
-      return { imported, skipped: tally.skipped, skippedTotal: tally.skippedTotal };
+      return { imported, skipped: tally.skipped, skippedTotal: tally.skippedTotal, files };
     });
   }
 
@@ -301,7 +320,7 @@ export class SampleStore {
 
   private require(id: string): Sample {
     const s = this.samples.get(id);
-    if (!s) throw new SampleStoreError(`no sample with id ${JSON.stringify(id)}`, 'not-found');
+    if (!s) throw new SampleStoreError({ code: 'samples.notFound', params: { id } });
     return s;
   }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ImageDataset } from '../engine/index.ts';
+import { reasonMessage, type Reason } from '../api/error-codes.ts';
 import { readModelFolder } from '../model-folder/folder.ts';
 import type { ModelVersion, ModelVersions } from '../versions/versions.ts';
 import type { FineTuneCard, FineTuneEpoch, FineTuneInput, FineTuneProgress } from './fine-tune.ts';
@@ -29,9 +30,14 @@ export type TrainingEvent =
   | { readonly name: 'trainingFailed'; readonly payload: { readonly jobId: string; readonly message: string } };
 
 export class TrainingError extends Error {
-  constructor(message: string, readonly code: 'bad-request' | 'busy' | 'not-found' | 'unavailable' = 'bad-request') {
-    super(message);
+  readonly code: 'bad-request' | 'busy' | 'not-found' | 'unavailable';
+  /** Why, as a code the page translates (error-codes.ts). */
+  readonly reason?: Reason;
+  constructor(what: string | Reason, code: 'bad-request' | 'busy' | 'not-found' | 'unavailable' = 'bad-request') {
+    super(typeof what === 'string' ? what : reasonMessage(what));
     this.name = 'TrainingError';
+    this.code = code;
+    if (typeof what !== 'string') this.reason = what;
   }
 }
 
@@ -74,8 +80,8 @@ export class TrainingService {
 
   /** Starts a fine-tune; resolves with its id once the worker is running, `result(jobId)` gives the outcome. */
   async start(request: FineTuneRequest = {}): Promise<{ jobId: string; result: Promise<FineTuneResult> }> {
-    if (this.running) throw new TrainingError(`a fine-tune is already running (job ${this.running.jobId})`, 'busy');
-    if (this.starting) throw new TrainingError('a fine-tune is being started', 'busy');
+    if (this.running) throw new TrainingError({ code: 'training.busy', params: { job: this.running.jobId } }, 'busy');
+    if (this.starting) throw new TrainingError({ code: 'training.starting', params: {} }, 'busy');
     this.starting = true;
     try {
       return await this.launch(request);
@@ -92,7 +98,7 @@ export class TrainingService {
       throw new TrainingError((err as Error).message);
     }
     const samples = this.options.samples();
-    if (samples.length < MIN_SAMPLES) throw new TrainingError(`fine-tuning needs at least ${MIN_SAMPLES} samples; there are ${samples.length}`);
+    if (samples.length < MIN_SAMPLES) throw new TrainingError({ code: 'training.tooFewSamples', params: { min: MIN_SAMPLES, n: samples.length } });
     const versions = this.options.versions;
     const baseId = request.baseModelId ?? (await versions.active()).id;
     const base = await versions.get(baseId);
@@ -106,7 +112,7 @@ export class TrainingService {
     // names the exact subset (its digest), so a figure measured on it is reused only for the same digits
     const subsetName = `${REPLAY_FILE}: ${replay.test.count} MNIST test digits, balanced per digit (${digest(replay.test)})`;
     const { train, heldOut } = splitHeldOut(samples, options.heldOutFraction, options.seed);
-    if (train.length === 0) throw new TrainingError('every sample would be held out: lower the held-out fraction or collect more samples');
+    if (train.length === 0) throw new TrainingError({ code: 'training.allHeldOut', params: {} });
     const input: FineTuneInput = {
       spec: folder.spec, weights: folder.weights, baseModelId: baseId,
       train: renderSamples(train, this.options.image28), heldOut: heldOut.length > 0 ? renderSamples(heldOut, this.options.image28) : null,
@@ -141,7 +147,7 @@ export class TrainingService {
   /** Stops the running job (if `jobId` is given, only that one); resolves once it has stopped. */
   async cancel(jobId?: string): Promise<void> {
     const r = this.running;
-    if (!r || (jobId !== undefined && jobId !== r.jobId)) throw new TrainingError(jobId ? `no running fine-tune ${jobId}` : 'no fine-tune is running', 'not-found');
+    if (!r || (jobId !== undefined && jobId !== r.jobId)) throw new TrainingError(jobId ? { code: 'training.notRunning', params: { job: jobId } } : 'no fine-tune is running', 'not-found');
     r.job.cancel();
     await r.result.catch(() => undefined);
   }

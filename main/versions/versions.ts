@@ -9,6 +9,8 @@ import type { ParityReport } from '../runtime/index.ts';
 import { readModelFolder, writeModelFolder, type ModelCard } from '../model-folder/folder.ts';
 import type { RejectHeadFile } from '../nondigit/head.ts';
 import { verifyModel } from './verify.ts';
+import { checkOnnx, MAX_CARD_IMPORT_BYTES, OnnxImportError } from './onnx-import.ts';
+import { kindOf, reasonMessage, type Reason } from '../api/error-codes.ts';
 
 export { parityInputs } from './parity-inputs.ts';
 import { sweepTempFiles, syncDirectory, writeFileAtomic } from '../storage/durable.ts';
@@ -57,9 +59,18 @@ export interface ActivationResult {
 }
 
 export class ModelVersionError extends Error {
-  constructor(message: string, readonly code: 'not-found' | 'bad-request' | 'unavailable' = 'bad-request') {
-    super(message);
+  readonly code: 'not-found' | 'bad-request' | 'unavailable';
+  /** Why, as a code the page translates (error-codes.ts). */
+  readonly reason?: Reason;
+  constructor(what: string | Reason, code: 'not-found' | 'bad-request' | 'unavailable' = 'bad-request') {
+    super(typeof what === 'string' ? what : reasonMessage(what));
     this.name = 'ModelVersionError';
+    if (typeof what === 'string') this.code = code;
+    else {
+      this.reason = what;
+      const kind = kindOf(what);
+      this.code = kind === 'not-found' || kind === 'unavailable' ? kind : 'bad-request';
+    }
   }
 }
 
@@ -108,7 +119,7 @@ export class ModelVersions {
   async get(id: string): Promise<ModelVersion> {
     const { versions } = await this.list();
     const v = versions.find((x) => x.id === id);
-    if (!v) throw new ModelVersionError(`no model called ${id} (models: ${versions.map((x) => x.id).join(', ') || 'none'})`, 'not-found');
+    if (!v) throw new ModelVersionError({ code: 'model.notFound', params: { id, known: versions.map((x) => x.id).join(', ') || 'none' } });
     return v;
   }
 
@@ -183,7 +194,7 @@ export class ModelVersions {
     try {
       parity = await verifyModel(version.dir, { bundled: version.bundled });
     } catch (err) {
-      throw new ModelVersionError(`model ${id} was not activated: ${(err as Error).message}`, 'unavailable');
+      throw new ModelVersionError({ code: 'model.notActivated', params: { id, detail: (err as Error).message } });
     }
     const current = await this.active();
     const previousId = current.id === id ? (await this.readPointer().catch(() => null))?.previousId ?? null : current.id;
@@ -196,7 +207,7 @@ export class ModelVersions {
   /** Activates the model that was active before the current one. */
   async rollback(): Promise<ActivationResult> {
     const pointer = await this.readPointer().catch(() => null);
-    if (!pointer?.previousId) throw new ModelVersionError('there is no earlier model to go back to', 'not-found');
+    if (!pointer?.previousId) throw new ModelVersionError({ code: 'model.noEarlier', params: {} });
     return this.activate(pointer.previousId);
   }
 
@@ -204,29 +215,55 @@ export class ModelVersions {
    * Writes a new personal model folder (staged, then renamed into place, so a crash never leaves a
    * half-written version listed) and returns it. It is not activated.
    */
-  async savePersonal(model: { spec: NetworkSpec; weights: Weights; card: ModelCard; parent: string | null; id?: string; reject?: RejectHeadFile | null }): Promise<ModelVersion> {
+  async savePersonal(model: { spec: NetworkSpec; weights: Weights; card: ModelCard; parent: string | null; id?: string; reject?: RejectHeadFile | null; onnx?: Uint8Array; idStem?: string }): Promise<ModelVersion> {
     const createdAt = new Date();
-    const id = model.id ?? (await this.freeId(`${model.spec.arch}-personal-${stamp(createdAt)}`));
+    const id = model.id ?? (await this.freeId(`${model.spec.arch}-${model.idStem ?? 'personal'}-${stamp(createdAt)}`));
     const staging = join(this.stagingDir, `${id}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     const meta: ModelCard = { arch: model.spec.arch, personal: true, parent: model.parent, createdAt: createdAt.toISOString(), ...model.card };
     try {
       // the base's not-a-digit reject head comes along (copied, not refitted)
-      await writeModelFolder(staging, { spec: model.spec, weights: model.weights, meta, reject: model.reject ?? null });
+      await writeModelFolder(staging, { spec: model.spec, weights: model.weights, meta, reject: model.reject ?? null, ...(model.onnx ? { onnx: model.onnx } : {}) });
       await rename(staging, join(this.personalDir, id));
     } catch (err) {
       await rm(staging, { recursive: true, force: true });
-      if (['EEXIST', 'ENOTEMPTY'].includes((err as NodeJS.ErrnoException).code ?? '')) throw new ModelVersionError(`a model called ${id} already exists`);
+      if (['EEXIST', 'ENOTEMPTY'].includes((err as NodeJS.ErrnoException).code ?? '')) throw new ModelVersionError({ code: 'model.exists', params: { id } });
       throw err;
     }
     await syncDirectory(this.personalDir);
     return this.get(id);
   }
 
+  /**
+   * Adds a model from an ONNX file (and, optionally, its card as JSON): checked by checkOnnx, stored as
+   * a personal model marked `imported` with the file as it was, then verified like any model before it
+   * is listed (ONNX Runtime against the engine on the parameters read from it). A file that fails any
+   * check changes nothing. Returns the new version and which fields of the card were taken.
+   */
+  async importOnnx(bytes: Uint8Array, file: string, card?: { bytes: Uint8Array; file: string }): Promise<{ version: ModelVersion; cardTaken: string[]; cardIgnored: string[] }> {
+    const { versions } = await this.list();
+    const specs: NetworkSpec[] = [];
+    for (const v of versions.filter((x) => x.bundled)) specs.push((await readModelFolder(v.dir)).spec);
+    const meta = card ? readImportedCard(card.bytes, card.file) : { taken: {}, ignored: [] };
+    const checked = await checkOnnx(bytes, file, specs);
+    const stored = await this.savePersonal({
+      spec: checked.spec, weights: checked.weights, onnx: checked.onnx, parent: null, idStem: 'imported',
+      card: { ...meta.taken, personal: false, imported: { file, at: new Date().toISOString(), ...(card ? { card: card.file } : {}) } },
+    });
+    try {
+      await verifyModel(stored.dir, { bundled: false });
+    } catch (err) {
+      await rm(stored.dir, { recursive: true, force: true });
+      await syncDirectory(this.personalDir);
+      throw new OnnxImportError({ code: 'onnxImport.inconsistent', params: { file, detail: (err as Error).message.slice(0, 300) } });
+    }
+    return { version: stored, cardTaken: Object.keys(meta.taken), cardIgnored: meta.ignored };
+  }
+
   /** Discards a personal model. The bundled ones and the active one cannot be removed. */
   async remove(id: string): Promise<void> {
     const version = await this.get(id);
-    if (version.bundled) throw new ModelVersionError(`${id} is a bundled model and cannot be removed`);
-    if ((await this.active()).id === id) throw new ModelVersionError(`${id} is the active model; activate another one first`);
+    if (version.bundled) throw new ModelVersionError({ code: 'model.bundledRemove', params: { id } });
+    if ((await this.active()).id === id) throw new ModelVersionError({ code: 'model.activeRemove', params: { id } });
     // out of the listing in one rename, then deleted at leisure (a crash leaves only a staging leftover)
     const doomed = join(this.stagingDir, `${id}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     await rename(version.dir, doomed);
@@ -271,3 +308,25 @@ function stamp(d: Date): string {
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
 
+
+/** What an imported card may say: its texts and its figures; the rest (integrity, lineage, ids) is the app's to write. */
+const CARD_FIELDS = ['title', 'i18n', 'description', 'architecture', 'trainedOn', 'recipe', 'data', 'parameters', 'epochs', 'trainingSeconds', 'testAccuracy', 'validationAccuracy', 'seed', 'history'] as const;
+
+function readImportedCard(bytes: Uint8Array, file: string): { taken: Record<string, unknown>; ignored: string[] } {
+  const bad = (detail: string) => new OnnxImportError({ code: 'onnxImport.badCard', params: { file, detail } });
+  if (bytes.length > MAX_CARD_IMPORT_BYTES) throw bad(`${bytes.length} bytes; a card holds at most ${MAX_CARD_IMPORT_BYTES}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    throw bad((err as Error).message.slice(0, 200));
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('not a JSON object');
+  const taken: Record<string, unknown> = {};
+  const ignored: string[] = [];
+  for (const [key, value] of Object.entries(json)) {
+    if ((CARD_FIELDS as readonly string[]).includes(key)) taken[key] = value;
+    else ignored.push(key);
+  }
+  return { taken, ignored };
+}

@@ -9,6 +9,7 @@ import { LabPanel } from '../lab/LabPanel.tsx';
 import { LayersPanel } from '../layers/LayersPanel.tsx';
 import { MapDetailDialog } from '../layers/MapDetailDialog.tsx';
 import { ModelCard } from '../model/ModelCard.tsx';
+import { modelName } from '../model/modelName.ts';
 import { PredictionPanel } from '../predict/PredictionPanel.tsx';
 import { NetworkInputPanel } from '../sees/NetworkInputPanel.tsx';
 import { SamplesPanel } from '../samples/SamplesPanel.tsx';
@@ -30,6 +31,14 @@ function ConnectionBanner() {
   const error = useStudio((s) => s.connectionError);
   const connected = useStudio((s) => s.activeModelId !== null);
   const switching = useStudio((s) => s.switchingModel);
+  const reconnecting = useStudio((s) => s.reconnecting);
+  if (reconnecting) {
+    return (
+      <div className="banner" role="status" data-testid="reconnecting">
+        {t('app.reconnecting')}
+      </div>
+    );
+  }
   if (error) {
     return (
       <div className="banner banner--error" role="alert">
@@ -55,7 +64,7 @@ function ModelNotice() {
   return (
     <div className="banner banner--warn" role="alert" data-testid="model-notice">
       <span>
-        <strong>{t('notice.title')}</strong> {t('notice.body', { model: active?.title ?? '' })}
+        <strong>{t('notice.title')}</strong> {t('notice.body', { model: active ? modelName(t, active) : '' })}
         {/* the core's own words name the file and the fault */}
         <span className="banner__detail">
           {t('notice.detail')} {notice}

@@ -6,6 +6,7 @@ import type { UndoAction } from '../state/personalState.ts';
 import { actions, useStudio } from '../state/store.ts';
 import type { ExportedFile, LenetApi, ModelList } from '../transport/index.ts';
 import { api } from './client.ts';
+import { errorText } from '../i18n/errorText.ts';
 
 /**
  * The calls to the core behind the samples, fine-tuning and versions views. Each turns the answer (or
@@ -15,9 +16,8 @@ import { api } from './client.ts';
 /** The largest file the page uploads for an import (the core's own cap is the contract's LIMITS.maxImportBytes). */
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** A failure in the interface's language (errorText.ts: the core's reason code, translated). */
+const message = errorText;
 
 /** Messages built outside components (toasts), in the interface's current language. */
 const t = i18next.t.bind(i18next) as unknown as (key: string, options?: Record<string, unknown>) => string;
@@ -268,8 +268,64 @@ export async function removeVersion(id: string): Promise<void> {
   try {
     actions.modelsListed(await (await api()).removeModel({ id }));
     personalActions.versionBusy(null);
+    personalActions.showToast({ tone: 'info', message: t('versions.removed') });
   } catch (error) {
     personalActions.versionBusy(null, message(error));
+  }
+}
+
+/** Saves a model's model.onnx and its card (two files: the .onnx opens in Netron or any ONNX runtime). */
+export async function exportModel(id: string): Promise<void> {
+  try {
+    const files = await (await api()).exportModel({ id });
+    download(files.onnx);
+    download(files.card);
+    personalActions.showToast({ tone: 'info', message: t('versions.exported', { onnx: files.onnx.fileName, card: files.card.fileName }) });
+  } catch (error) {
+    failed(error);
+  }
+}
+
+/** What the last model import took and left out, for the versions panel's note. */
+export interface ModelImportNote {
+  readonly id: string;
+  readonly files: readonly { readonly file: string; readonly taken: boolean; readonly text: string }[];
+}
+
+/**
+ * Imports an ONNX model, with its card when the person chose a .json with it. A refused file comes back
+ * as an error toast that says why; nothing was stored.
+ */
+export async function importModelFiles(files: readonly File[]): Promise<ModelImportNote | null> {
+  const onnx = files.filter((f) => !f.name.toLowerCase().endsWith('.json'));
+  const cards = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+  if (onnx.length !== 1 || cards.length > 1) {
+    personalActions.showToast({ tone: 'error', message: t('versions.importPick') });
+    return null;
+  }
+  const [model] = onnx;
+  if (model.size > MAX_IMPORT_BYTES) {
+    personalActions.showToast({ tone: 'error', message: t('samples.importTooLarge', { name: model.name, mb: Math.round(MAX_IMPORT_BYTES / 2 ** 20) }) });
+    return null;
+  }
+  try {
+    const card = cards[0];
+    const r = await (await api()).importModel({
+      fileName: model.name.slice(0, 255),
+      bytes: new Uint8Array(await model.arrayBuffer()),
+      ...(card ? { card: { fileName: card.name.slice(0, 255), bytes: new Uint8Array(await card.arrayBuffer()) } } : {}),
+    });
+    actions.modelsListed(r.list);
+    personalActions.showToast({ tone: 'info', message: t('versions.imported', { file: model.name }) });
+    const notes = [{ file: model.name, taken: true, text: t('versions.importChecked') }];
+    if (card) {
+      notes.push({ file: card.name, taken: true, text: t('versions.cardTaken', { fields: r.cardTaken.join(', ') || '–' }) });
+      if (r.cardIgnored.length > 0) notes.push({ file: card.name, taken: false, text: t('versions.cardIgnored', { fields: r.cardIgnored.join(', ') }) });
+    }
+    return { id: r.id, files: notes };
+  } catch (error) {
+    failed(error);
+    return null;
   }
 }
 

@@ -1,11 +1,12 @@
 import i18next from 'i18next';
-import type { LenetApi, MenuCommand, PredictResponse } from '../transport/index.ts';
+import { ApiError, onConnection, type LenetApi, type MenuCommand, type PredictResponse } from '../transport/index.ts';
 import { toWireInk, type WireInk } from '../drawing/ink.ts';
 import { visibleStrokes } from '../drawing/drawingActions.ts';
 import { PredictionScheduler } from '../predict/predictionScheduler.ts';
 import { actions, useStudio, type StudioState } from '../state/store.ts';
 import { personalActions } from '../state/personalActions.ts';
 import { api } from './client.ts';
+import { errorText } from '../i18n/errorText.ts';
 import { listenToPersonalEvents, loadPersonal } from './personalSession.ts';
 
 export { api };
@@ -29,8 +30,11 @@ declare global {
   }
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** A failure in the interface's language (errorText.ts: the core's reason code, translated). */
+const message = errorText;
+
+function isConnectionLoss(error: unknown): boolean {
+  return error instanceof ApiError && (error.reason?.code === 'connection.closed' || error.reason?.code === 'connection.unreachable');
 }
 
 export async function loadModelInfo(client: LenetApi, id: string): Promise<void> {
@@ -87,7 +91,10 @@ export function startSession(): () => void {
         shown = { seq, ink: request.ink, top: response.top, modelId: response.modelId, empty: response.empty };
         actions.showPrediction({ response, ink: request.ink, seq });
       },
-      fail: (error) => actions.predictionFailed(message(error)),
+      // while the socket is away the banner says so once; the prediction keeps its last answer
+      fail: (error) => {
+        if (!useStudio.getState().reconnecting) actions.predictionFailed(message(error));
+      },
       idleChanged: (idle) => actions.setPredictionIdle(idle),
     },
     (callback) => window.requestAnimationFrame(() => callback()),
@@ -118,7 +125,9 @@ export function startSession(): () => void {
     }),
   );
 
-  void (async () => {
+  let subscribed = false;
+  /** Reads the app's state from the core: at the start, and again once a dropped socket is back. */
+  const load = async (): Promise<void> => {
     try {
       const client = await api();
       const appInfo = await client.appInfo({});
@@ -127,6 +136,12 @@ export function startSession(): () => void {
       if (stopped) return;
       actions.connected(appInfo);
       actions.modelsListed(list);
+      requestPrediction(useStudio.getState());
+      if (subscribed) {
+        void loadPersonal(client);
+        return;
+      }
+      subscribed = true;
       stops.push(
         client.onEvent('modelChanged', (changed) => {
           void loadModelInfo(client, changed.activeId).then(() => actions.modelsListed(changed), (error: unknown) => actions.connectionFailed(message(error)));
@@ -138,8 +153,26 @@ export function startSession(): () => void {
       // Other models' layer tables are small: fetch them now so switching is instant.
       for (const model of list.models) void loadModelInfo(client, model.id).catch(() => undefined);
     } catch (error) {
+      // a lost socket is the reconnecting banner's business: it loads again once the socket is back
+      if (isConnectionLoss(error)) return;
       actions.connectionFailed(message(error));
     }
+  };
+
+  void (async () => {
+    const client = await api();
+    let wasAway = false;
+    stops.push(
+      onConnection(client, (state) => {
+        actions.setReconnecting(state === 'reconnecting');
+        if (state === 'reconnecting') wasAway = true;
+        if (state === 'open' && wasAway) {
+          wasAway = false;
+          void load();
+        }
+      }),
+    );
+    await load();
   })();
 
   return () => {

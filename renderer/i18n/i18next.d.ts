@@ -5,5 +5,7 @@ declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
     resources: { translation: typeof en };
+    /** The English grammar formats of english.ts take a number, or one already formatted. */
+    interpolationFormatTypeMap: { article: number | string; noun: number | string };
   }
 }

@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next';
 import type { Language } from '../state/store.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
+import { withArticle, withNoun } from './english.ts';
 
 export const resources = { en: { translation: en }, 'zh-CN': { translation: zhCN } } as const;
 
@@ -16,6 +17,9 @@ export function initI18n(language: Language): typeof i18next {
     interpolation: { escapeValue: false }, // React escapes
     returnNull: false,
   });
+  // English needs "an 8" and "1 sample"; the Chinese strings do not use these formats
+  i18next.services.formatter?.add('article', (value) => withArticle(value));
+  i18next.services.formatter?.add('noun', (value, _lng, options: { one?: string; other?: string }) => withNoun(value, options.one ?? '', options.other ?? options.one ?? ''));
   document.documentElement.lang = language;
   return i18next;
 }

@@ -5,6 +5,7 @@ import { actions } from '../state/store.ts';
 import type { ScaleKind } from './colorScale.ts';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
 import { useMapScale } from './displayScale.ts';
+import { layerName } from './layerText.ts';
 import { mapColumns, mapDisplaySize, mapLimits, type MapsLayout } from './layerDisplay.ts';
 
 interface Props {
@@ -34,7 +35,7 @@ export function FeatureMapGrid({ modelId, layer, layout, data, scale, perLayer }
             scale={scale}
             limit={limit}
             displaySize={size}
-            label={`${t('layers.mapLabel', { layer, map })} ${t('layers.unitKeys')}`}
+            label={`${t('layers.mapLabel', { layer: layerName(t, layer), map })} ${t('layers.unitKeys')}`}
             onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId, layer, map, ...unit })}
             onActivate={() => actions.selectMap({ modelId, layer, map })}
           />

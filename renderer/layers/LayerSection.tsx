@@ -9,7 +9,7 @@ import { ConnectionTable } from './ConnectionTable.tsx';
 import { F6Bitmaps } from './F6Bitmaps.tsx';
 import { FeatureMapGrid } from './FeatureMapGrid.tsx';
 import { layerLayout } from './layerDisplay.ts';
-import { describeLayer, formatShape } from './layerText.ts';
+import { describeLayer, formatShape, layerName } from './layerText.ts';
 import { OutputView } from './OutputView.tsx';
 import { VectorView } from './VectorView.tsx';
 
@@ -50,7 +50,7 @@ export function LayerSection({ model, layer, index, activation, scale, perLayer,
     <section className="layer" aria-labelledby={`layer-${layer.name}`} data-testid={`layer-${layer.name}`} data-layer={layer.name}>
       <header className="layer__header">
         <h3 id={`layer-${layer.name}`} className="layer__name">
-          {layer.name}
+          {layerName(t, layer.name)}
         </h3>
         <div className="layer__facts">
           <span className="layer__what">{describeLayer(t, layer)}</span>

@@ -8,6 +8,7 @@ import { SegmentedControl } from '../ui/SegmentedControl.tsx';
 import { useElementWidth } from '../ui/useElementWidth.ts';
 import { DisplayScaleContext, displayScaleFor, MapBoostContext } from './displayScale.ts';
 import { layerScaleKinds } from './layerDisplay.ts';
+import { layerName } from './layerText.ts';
 import { LayerSection } from './LayerSection.tsx';
 
 /** The list of layer sections: the "skip to the layers" link focuses it. */
@@ -33,9 +34,9 @@ function HoverReadout() {
     const isOutput = info.layers.at(-1)?.name === hovered.layer;
     const value = format.value(hovered.value);
     if (layer && layer.outputShape.length === 3 && layer.outputShape[1] * layer.outputShape[2] > 1) {
-      text = t('layers.hoverMap', { layer: hovered.layer, map: hovered.map, row: hovered.row, col: hovered.col, value });
+      text = t('layers.hoverMap', { layer: layerName(t, hovered.layer), map: hovered.map, row: hovered.row, col: hovered.col, value });
     } else {
-      text = t(isOutput ? 'layers.hoverOutput' : 'layers.hoverVector', { layer: hovered.layer, unit: hovered.map, value });
+      text = t(isOutput ? 'layers.hoverOutput' : 'layers.hoverVector', { layer: layerName(t, hovered.layer), unit: hovered.map, value });
     }
   }
   return (

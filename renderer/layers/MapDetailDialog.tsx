@@ -10,6 +10,7 @@ import { largestMagnitude } from './colorScale.ts';
 import { ColorLegend } from './ColorLegend.tsx';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
 import { layerLayout, layerScaleKinds, vectorColumns } from './layerDisplay.ts';
+import { layerName } from './layerText.ts';
 import { useLayerKernels } from './useLayerKernels.ts';
 import { UnitWorkedSum } from './UnitWorkedSum.tsx';
 import { TopExamples } from '../explain/TopExamples.tsx';
@@ -106,7 +107,7 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
     return { row: Math.floor(best / mapW), col: best % mapW };
   });
   if (!layer) return null;
-  const from = index > 0 ? model.layers[index - 1].name : t('detail.input');
+  const from = index > 0 ? layerName(t, model.layers[index - 1].name) : t('detail.input');
   const activation = shown?.response.modelId === model.id ? shown.response.activations.find((a) => a.name === layer.name) : undefined;
   const layout = activation ? layerLayout(activation.shape) : null;
   const scale = shown ? layerScaleKinds(model.layers, shown.response.networkInput.data.every((v) => v >= 0))[index] : 'diverging';
@@ -126,7 +127,7 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
           scale={scale}
           limit={limit}
           displaySize={252}
-          label={`${t('detail.title', { layer: layer.name, map: selected.map })}. ${t('layers.unitKeys')}`}
+          label={`${t('detail.title', { layer: layerName(t, layer.name), map: selected.map })}. ${t('layers.unitKeys')}`}
           onHoverUnit={(hovered) => {
             actions.hoverUnit(hovered && { modelId: model.id, layer: layer.name, map: selected.map, ...hovered });
             if (hovered) setUnit({ row: hovered.row, col: hovered.col });
@@ -169,7 +170,7 @@ export function MapDetailDialog() {
   }, [open]);
 
   const isMap = model && selected ? layerLayout(model.layers.find((l) => l.name === selected.layer)?.outputShape ?? []).kind === 'maps' : true;
-  const title = selected ? t(isMap ? 'detail.title' : 'detail.titleUnit', { layer: selected.layer, map: selected.map }) : '';
+  const title = selected ? t(isMap ? 'detail.title' : 'detail.titleUnit', { layer: layerName(t, selected.layer), map: selected.map }) : '';
   return (
     <dialog ref={dialogRef} className="dialog detail" aria-labelledby="detail-title" onClose={() => actions.selectMap(null)} data-testid="map-detail">
       {selected && model && (

@@ -4,6 +4,7 @@ import { useFormat } from '../i18n/format.ts';
 import { actions } from '../state/store.ts';
 import { largestMagnitude, type ScaleKind } from './colorScale.ts';
 import { useDisplayScale } from './displayScale.ts';
+import { layerName } from './layerText.ts';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
 
 const BASE_CELL = 40;
@@ -25,7 +26,7 @@ export function OutputView({ modelId, layer, data, scale, top, head }: { modelId
           scale={scale}
           limit={largestMagnitude(data, 0, data.length)}
           displaySize={CELL * data.length}
-          label={`${t('layers.vectorLabel', { layer, count: data.length })} ${t('layers.unitKeys')}`}
+          label={`${t('layers.vectorLabel', { layer: layerName(t, layer), count: data.length })} ${t('layers.unitKeys')}`}
           className="heatmap--vector"
           onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId, layer, map: unit.col, row: 0, col: 0, value: unit.value })}
         />

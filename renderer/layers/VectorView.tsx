@@ -4,6 +4,7 @@ import { actions } from '../state/store.ts';
 import { largestMagnitude, type ScaleKind } from './colorScale.ts';
 import { useDisplayScale } from './displayScale.ts';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
+import { layerName } from './layerText.ts';
 import type { VectorLayout } from './layerDisplay.ts';
 
 interface Props {
@@ -33,7 +34,7 @@ export function VectorView({ modelId, layer, layout, data, scale, cell, openable
         scale={scale}
         limit={largestMagnitude(data, 0, layout.length)}
         displaySize={cellPx * Math.max(rows, layout.columns)}
-        label={`${t('layers.vectorLabel', { layer, count: layout.length })} ${t('layers.unitKeys')}`}
+        label={`${t('layers.vectorLabel', { layer: layerName(t, layer), count: layout.length })} ${t('layers.unitKeys')}`}
         units={layout.length}
         className="heatmap--vector"
         onHoverUnit={(unit) => {

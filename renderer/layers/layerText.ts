@@ -1,6 +1,14 @@
 import type { TFunction } from 'i18next';
 import type { LayerInfo } from '../transport/index.ts';
 
+/**
+ * A layer's name as the interface shows it: C1, S2 … F6 are the paper's names and stay as they are in
+ * every language; the output layer is named in the interface's language.
+ */
+export function layerName(t: TFunction, name: string): string {
+  return name === 'OUTPUT' ? t('layers.outputName') : name;
+}
+
 /** "6@28×28" for maps, "84" for a vector. */
 export function formatShape(shape: readonly number[]): string {
   if (shape.length === 3) return `${shape[0]}@${shape[1]}×${shape[2]}`;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../app/session.ts';
+import { errorText } from '../i18n/errorText.ts';
 import type { LayerKernels } from '../transport/index.ts';
 
 type KernelsState = { readonly status: 'loading' } | { readonly status: 'none' } | { readonly status: 'failed'; readonly message: string } | { readonly status: 'ready'; readonly kernels: LayerKernels };
@@ -25,7 +26,7 @@ export function useLayerKernels(modelId: string, layer: string, hasWeights: bool
     setState({ status: 'loading' });
     request.then(
       (kernels) => live && setState({ status: 'ready', kernels }),
-      (error: unknown) => live && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => live && setState({ status: 'failed', message: errorText(error) }),
     );
     return () => {
       live = false;

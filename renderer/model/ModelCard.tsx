@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { useStudio } from '../state/store.ts';
 import { ResultFigures } from '../training/ResultCard.tsx';
-import { modelName } from './modelName.ts';
+import { cardText, modelName, modelNameOf } from './modelName.ts';
 
 /** The active model's card: what it is, how well it does, how it was trained (from its meta.json). */
 export function ModelCard() {
@@ -27,8 +27,12 @@ export function ModelCard() {
   if (info) rows.push([t('card.macs'), format.integer(info.totalMacs)]);
   if (facts.epochs !== undefined) rows.push([t('card.epochs'), format.integer(facts.epochs)]);
   if (facts.trainingSeconds !== undefined) rows.push([t('card.trainingTime'), duration(facts.trainingSeconds)]);
-  if (facts.trainedOn && !summary.result) rows.push([t('card.trainedOn'), facts.trainedOn]);
-  if (facts.parent) rows.push([t('card.parent'), facts.parent]);
+  const trainedOn = cardText(facts, 'trainedOn');
+  if (trainedOn && !summary.result) rows.push([t('card.trainedOn'), trainedOn]);
+  if (facts.parent) rows.push([t('card.parent'), modelNameOf(t, facts.parent)]);
+  if (facts.imported) rows.push([t('card.importedFrom'), facts.imported.file]);
+  const description = cardText(facts, 'description');
+  const recipe = cardText(facts, 'recipe');
   if (facts.createdAt) rows.push([t('card.created'), format.date(facts.createdAt)]);
   const trained = facts.testAccuracy !== undefined || facts.validationAccuracy !== undefined || summary.result !== undefined;
 
@@ -36,10 +40,10 @@ export function ModelCard() {
     <section className="panel card" aria-labelledby="card-title" data-testid="model-card" data-model={summary.id}>
       <header className="panel__header">
         <h2 id="card-title">{t('card.title')}</h2>
-        <span className="tag">{summary.bundled ? t('card.bundled') : t('card.personal')}</span>
+        <span className={summary.facts.imported ? "tag tag--imported" : "tag"} data-testid="card-tag">{summary.facts.imported ? t('card.imported') : summary.bundled ? t('card.bundled') : t('card.personal')}</span>
       </header>
       {/* A personal model's card is written by fine-tuning in English: its title and figures are shown in the interface's language. */}
-      <h3 className="card__name">{summary.bundled ? facts.title || summary.title : modelName(t, summary)}</h3>
+      <h3 className="card__name">{modelName(t, summary)}</h3>
       <div className="tiles">
         {tiles.map(([value, label]) => (
           <div key={label} className="tile">
@@ -48,7 +52,7 @@ export function ModelCard() {
           </div>
         ))}
       </div>
-      {summary.result ? <ResultFigures result={summary.result} /> : facts.description && <p className="muted small">{facts.description}</p>}
+      {summary.result ? <ResultFigures result={summary.result} /> : description && <p className="muted small">{description}</p>}
       <dl className="facts">
         {rows.map(([term, value]) => (
           <div key={term} className="facts__row">
@@ -57,10 +61,10 @@ export function ModelCard() {
           </div>
         ))}
       </dl>
-      {facts.recipe && (
+      {recipe && (
         <details className="card__recipe">
           <summary>{t('card.recipe')}</summary>
-          <p className="small">{facts.recipe}</p>
+          <p className="small">{recipe}</p>
         </details>
       )}
       {!trained && <p className="note small">{t('card.untrained')}</p>}

@@ -10,6 +10,7 @@ import { useStudio } from '../state/store.ts';
 import { CloseIcon, DownloadIcon, UploadIcon } from '../ui/icons.tsx';
 import { SegmentedControl } from '../ui/SegmentedControl.tsx';
 import { ConfusionView } from './ConfusionView.tsx';
+import { skipText } from '../i18n/errorText.ts';
 import { Gallery } from './Gallery.tsx';
 
 /** All, then each digit with its count: the gallery's filter and the collection's progress at a glance. */
@@ -83,13 +84,23 @@ function ImportReportNote() {
           <CloseIcon size={16} />
         </button>
       </div>
+      {report.files && report.files.length > 0 && (
+        <ul className="report__list" data-testid="import-files">
+          {report.files.map((f) => (
+            <li key={f.file}>
+              <code>{f.file}</code>{' '}
+              {f.read ? t('samples.importFile', { imported: f.imported, skipped: f.skipped }) : skipText({ reason: '', code: f.code, params: f.params })}
+            </li>
+          ))}
+        </ul>
+      )}
       {report.skipped.length > 0 && (
         <details open={report.skipped.length <= 5}>
           <summary>{t('samples.importSkipped')}</summary>
           <ul className="report__list">
             {report.skipped.map((s) => (
               <li key={s.where}>
-                <code>{s.where}</code> {s.reason}
+                <code>{s.where}</code> {skipText(s)}
               </li>
             ))}
           </ul>

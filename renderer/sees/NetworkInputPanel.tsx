@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { actions, useStudio, type HoveredUnit } from '../state/store.ts';
 import type { ModelInfo } from '../transport/index.ts';
 import { clipRect, unitField, type PixelRect } from '../layers/receptiveField.ts';
+import { layerName } from '../layers/layerText.ts';
 import { GrayImage } from './GrayImage.tsx';
 import { PreprocessSteps } from './PreprocessSteps.tsx';
 
@@ -42,8 +43,8 @@ export function NetworkInputPanel() {
           <p className="small field-note" aria-live="polite">
             {hovered && field
               ? field.whole
-                ? t('sees.fieldWhole', { layer: hovered.layer })
-                : t('sees.fieldOutline', { layer: hovered.layer, row: hovered.row, col: hovered.col })
+                ? t('sees.fieldWhole', { layer: layerName(t, hovered.layer) })
+                : t('sees.fieldOutline', { layer: layerName(t, hovered.layer), row: hovered.row, col: hovered.col })
               : ''}
           </p>
           <button type="button" className="link-button" aria-expanded={showSteps} aria-controls="preprocess-steps" aria-keyshortcuts="S" onClick={actions.toggleSteps} data-testid="toggle-steps">

@@ -3,6 +3,7 @@ import type {
 } from '../transport/index.ts';
 import { initialTraining, type CurvePoint, type PersonalState, type SamplesMode, type SideView, type Toast, type TrainingView } from './personalState.ts';
 import { remember, useStudio, VIEW_KEY } from './store.ts';
+import { errorText } from '../i18n/errorText.ts';
 import { curvePoint, epochPoint, withPoint } from '../training/curves.ts';
 
 /**
@@ -134,7 +135,7 @@ export const personalActions = {
   trainingFinished(outcome: TrainingOutcome): void {
     const t = get().training;
     if (t.jobId !== null && t.jobId !== outcome.jobId) return;
-    patchTraining({ jobId: outcome.jobId, running: false, starting: false, cancelling: false, outcome, error: outcome.status === 'failed' ? outcome.message : null });
+    patchTraining({ jobId: outcome.jobId, running: false, starting: false, cancelling: false, outcome, error: outcome.status === 'failed' ? errorText(new Error(outcome.message)) : null });
   },
   deciding(deciding: boolean): void {
     patchTraining({ deciding });

@@ -48,6 +48,8 @@ export interface StudioState {
   readonly modelInfo: Readonly<Record<string, ModelInfo>>;
   readonly switchingModel: boolean;
   readonly connectionError: string | null;
+  /** The browser-mode socket dropped and the client is trying again (with back-off): one calm banner. */
+  readonly reconnecting: boolean;
   readonly appInfo: AppInfo | null;
   readonly language: Language;
   readonly scaling: Scaling;
@@ -122,6 +124,7 @@ const initialState: StudioState = {
   modelInfo: {},
   switchingModel: false,
   connectionError: null,
+  reconnecting: false,
   appInfo: null,
   language: storedLanguage(),
   scaling: storedScaling(),
@@ -205,6 +208,9 @@ export const actions = {
   },
   connectionFailed(message: string): void {
     set({ connectionError: message });
+  },
+  setReconnecting(reconnecting: boolean): void {
+    if (get().reconnecting !== reconnecting) set(reconnecting ? { reconnecting } : { reconnecting, predictionError: null });
   },
   modelsListed(list: ModelList): void {
     const personal = get().personal;

@@ -2,6 +2,8 @@ import './ResultCard.css';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
+import { modelNameOf } from '../model/modelName.ts';
+import { layerName } from '../layers/layerText.ts';
 import type { TrainingResult } from '../transport/index.ts';
 
 type Measure = TrainingResult['heldOut'];
@@ -50,7 +52,7 @@ export function ResultFigures({ result }: { result: TrainingResult }) {
 }
 
 export function layersText(t: ReturnType<typeof useTranslation>['t'], layers: TrainingResult['layers']): string {
-  return layers === 'all' ? t('train.layersAll') : layers.join(', ');
+  return layers === 'all' ? t('train.layersAll') : layers.map((name) => layerName(t, name)).join(t('result.listSeparator'));
 }
 
 /** The finished fine-tune: before and after, and the decision: activate, keep or discard. */
@@ -71,7 +73,7 @@ export function ResultCard({ result, deciding, onDecide }: { result: TrainingRes
       </header>
       <ResultFigures result={result} />
       <p className="muted small">
-        {t('result.details', { train: format.integer(result.samples.train), heldOut: format.integer(result.samples.heldOut), epochs: format.integer(result.epochs), layers: layersText(t, result.layers), base: result.baseModelId,  })}
+        {t('result.details', { train: format.integer(result.samples.train), heldOut: format.integer(result.samples.heldOut), epochs: format.integer(result.epochs), layers: layersText(t, result.layers), base: modelNameOf(t, result.baseModelId) })}
       </p>
       <div className="result__actions">
         <button type="button" className="tool tool--primary" disabled={deciding} onClick={() => onDecide('activate')} data-testid="result-activate">

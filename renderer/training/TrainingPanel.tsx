@@ -188,7 +188,7 @@ export function TrainingPanel() {
           </div>
           <div className="train-options__row">
             <span className="train-options__label">{t('train.from')}</span>
-            <span className="train-options__value">{active ? (active.bundled ? active.title : `${modelName(t, active)} · ${active.id}`) : '–'}</span>
+            <span className="train-options__value">{active ? (active.bundled ? modelName(t, active) : `${modelName(t, active)} · ${active.id}`) : '–'}</span>
           </div>
         </fieldset>
         <div className="train-actions">

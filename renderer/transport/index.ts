@@ -1,7 +1,7 @@
 import '../../main/api/zod-setup.ts';
 import type { LenetApi } from '../../main/api/contract.ts';
 import { wrapBridge } from './bridge.ts';
-import { addressWithoutSecrets, createWsClient, socketUrlFor } from './ws-client.ts';
+import { addressWithoutSecrets, createWsClient, socketUrlFor, type ConnectionState, type WsClient } from './ws-client.ts';
 
 declare global {
   interface Window {
@@ -33,7 +33,19 @@ export function getApi(): Promise<LenetApi> {
   return api;
 }
 
+/**
+ * Tells the listener whether the core can be reached now ('open') or the client is trying again
+ * ('reconnecting'). The Electron bridge is always there; the browser-mode socket can drop.
+ */
+export function onConnection(client: LenetApi, listener: (state: ConnectionState) => void): () => void {
+  const ws = client as LenetApi & Partial<WsClient>;
+  if (typeof ws.onConnection === 'function') return ws.onConnection(listener);
+  listener('open');
+  return () => undefined;
+}
+
 export type * from '../../main/api/contract.ts';
+export type { ConnectionState } from './ws-client.ts';
 export { ApiError } from '../../main/api/contract.ts';
 export { CHANNELS, EVENTS } from '../../main/api/channels.ts';
 export { addressWithoutSecrets, createWsClient, socketUrlFor } from './ws-client.ts';

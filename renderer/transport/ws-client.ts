@@ -1,5 +1,5 @@
 import { CHANNELS, eventOfChannel, EVENTS } from '../../main/api/channels.ts';
-import { ApiError, type EventPayloads, type LenetApi } from '../../main/api/contract.ts';
+import { ApiError, failure, type EventPayloads, type LenetApi } from '../../main/api/contract.ts';
 import { EVENT_DEFS, METHOD_NAMES, type EventName, type MethodName } from '../../main/api/methods.ts';
 import { EventFrameSchema, LAUNCH_PARAM, ReplyFrameSchema, TOKEN_PARAM, WS_PATH } from '../../main/api/wire.ts';
 import { decodeFrame, encodeFrame } from '../../main/api/wire-codec.ts';
@@ -44,19 +44,61 @@ export function addressWithoutSecrets(pageUrl: string): string | null {
   return page.toString();
 }
 
+/** Whether the socket is open; 'reconnecting' after it dropped or could not be opened, until it opens again. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
+
+/** The wait before the next attempt after `failures` failed ones: 0.5 s, doubling, at most 10 s. */
+export function reconnectDelayMs(failures: number): number {
+  return Math.min(500 * 2 ** Math.max(0, failures - 1), 10_000);
+}
+
+export interface WsClient {
+  close(): void;
+  /** Calls the listener with the connection's state whenever it changes (and once now); returns the unsubscribe function. */
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+}
+
 /**
  * LenetApi over the browser-mode WebSocket. Calls are matched to answers by id; the socket is opened on
- * first use and reopened on the next call after it drops (calls in flight when it drops reject).
+ * first use. When it drops or cannot be opened, calls in flight reject, and the client tries again on
+ * its own with back-off (reconnectDelayMs): until then a call fails at once without opening a socket, so
+ * a server that is gone costs one attempt per back-off step, not one per call.
  */
-export function createWsClient(url: string, openSocket: SocketFactory): LenetApi & { close(): void } {
+export function createWsClient(url: string, openSocket: SocketFactory, timers: { now(): number; setTimeout(fn: () => void, ms: number): unknown } = { now: () => Date.now(), setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms) }): LenetApi & WsClient {
   let socket: SocketLike | null = null;
   let ready: Promise<SocketLike> | null = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  let state: ConnectionState = 'connecting';
+  const stateListeners = new Set<(state: ConnectionState) => void>();
+  let failures = 0;
+  let retryAt = 0;
+  let retryScheduled = false;
+  let closed = false;
 
-  function failAll(reason: string): void {
-    for (const p of pending.values()) p.reject(new ApiError('unavailable', reason));
+  function setState(next: ConnectionState): void {
+    if (state === next) return;
+    state = next;
+    for (const listener of stateListeners) listener(next);
+  }
+
+  function dropped(): void {
+    if (closed) return;
+    failures++;
+    const delay = reconnectDelayMs(failures);
+    retryAt = timers.now() + delay;
+    setState('reconnecting');
+    if (retryScheduled) return;
+    retryScheduled = true;
+    timers.setTimeout(() => {
+      retryScheduled = false;
+      if (!closed && state !== 'open') void connect().catch(() => undefined);
+    }, delay);
+  }
+
+  function failAll(): void {
+    for (const p of pending.values()) p.reject(failure('connection.closed', {}));
     pending.clear();
   }
 
@@ -76,7 +118,7 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
       if (!p || reply.data.id === null) return;
       pending.delete(reply.data.id);
       if (reply.data.ok) p.resolve(reply.data.value);
-      else p.reject(new ApiError(reply.data.error.code, reply.data.error.message));
+      else p.reject(new ApiError(reply.data.error.code, reply.data.error.message, reply.data.error.reason));
       return;
     }
     const event = EventFrameSchema.safeParse(frame);
@@ -90,19 +132,27 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
   function connect(): Promise<SocketLike> {
     if (socket && socket.readyState === OPEN && ready) return ready;
     if (ready && socket && socket.readyState === 0) return ready;
+    if (closed) return Promise.reject(failure('connection.closed', {}));
+    if (timers.now() < retryAt) return Promise.reject(failure('connection.unreachable', {}));
     const s = openSocket(url);
     s.binaryType = 'arraybuffer';
     socket = s;
     ready = new Promise<SocketLike>((resolve, reject) => {
-      s.addEventListener('open', () => resolve(s));
-      s.addEventListener('error', () => reject(new ApiError('unavailable', 'cannot reach the LeNet Studio server: is `npm run web` still running, and was this page opened from the link it printed?')));
+      s.addEventListener('open', () => {
+        failures = 0;
+        retryAt = 0;
+        setState('open');
+        resolve(s);
+      });
+      s.addEventListener('error', () => reject(failure('connection.unreachable', {})));
       s.addEventListener('close', () => {
-        reject(new ApiError('unavailable', 'the connection to the LeNet Studio server closed'));
+        reject(failure('connection.closed', {}));
         if (socket === s) {
           socket = null;
           ready = null;
+          dropped();
         }
-        failAll('the connection to the LeNet Studio server closed');
+        failAll();
       });
       s.addEventListener('message', (event) => onMessage(event.data));
     });
@@ -134,9 +184,15 @@ export function createWsClient(url: string, openSocket: SocketFactory): LenetApi
     return () => set.delete(listener as (payload: never) => void);
   };
   api.close = () => {
+    closed = true;
     socket?.close(1000, 'client closed');
     socket = null;
     ready = null;
   };
-  return api as unknown as LenetApi & { close(): void };
+  api.onConnection = (listener: (state: ConnectionState) => void) => {
+    stateListeners.add(listener);
+    listener(state);
+    return () => stateListeners.delete(listener);
+  };
+  return api as unknown as LenetApi & WsClient;
 }

@@ -1,36 +1,43 @@
 import './VersionsPanel.css';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { activateModel } from '../app/session.ts';
 import { SidePanel } from '../app/SidePanel.tsx';
-import { removeVersion } from '../app/personalSession.ts';
+import { exportModel, importModelFiles, removeVersion, type ModelImportNote } from '../app/personalSession.ts';
 import { useFormat } from '../i18n/format.ts';
 import { useStudio } from '../state/store.ts';
 import type { ModelSummary } from '../transport/index.ts';
-import { CheckIcon } from '../ui/icons.tsx';
+import { CheckIcon, DownloadIcon, UploadIcon } from '../ui/icons.tsx';
 import { layersText, ResultFigures } from '../training/ResultCard.tsx';
-import { modelName } from '../model/modelName.ts';
+import { modelName, modelNameOf } from '../model/modelName.ts';
 
 function VersionCard({ model, active }: { model: ModelSummary; active: boolean }) {
   const { t } = useTranslation();
   const format = useFormat();
   const busy = useStudio((s) => s.personal.versionBusy);
   const switching = useStudio((s) => s.switchingModel);
+  // deleting a model cannot be undone: it asks once, in place
+  const [confirming, setConfirming] = useState(false);
   const facts = model.facts;
   const lines: string[] = [];
   if (model.bundled) {
     lines.push(t(model.arch === 'classic' ? 'model.classicTip' : 'model.modernTip'));
+  } else if (facts.imported) {
+    lines.push(t('versions.importedNote', { file: facts.imported.file, when: format.dateTime(facts.imported.at) }));
   } else {
     if (facts.createdAt) lines.push(t('versions.created', { when: format.dateTime(facts.createdAt) }));
-    if (model.result) lines.push(t('versions.fromBase', { base: model.result.baseModelId, layers: layersText(t, model.result.layers), epochs: model.result.epochs, samples: model.result.samples.train }));
+    if (model.result) lines.push(t('versions.fromBase', { base: modelNameOf(t, model.result.baseModelId), layers: layersText(t, model.result.layers), epochs: model.result.epochs, samples: model.result.samples.train }));
   }
   return (
     <li className={active ? 'version version--active' : 'version'} data-testid={`version-${model.id}`} data-active={active} data-bundled={model.bundled}>
       <div className="version__head">
         <div className="version__names">
           <h3 className="version__title">{modelName(t, model)}</h3>
-          <span className="version__id">{model.id}</span>
+          <span className="version__id" translate="no">{model.id}</span>
         </div>
-        <span className="tag">{model.bundled ? t('card.bundled') : t('card.personal')}</span>
+        <span className={facts.imported ? 'tag tag--imported' : 'tag'} data-testid={`version-tag-${model.id}`}>
+          {facts.imported ? t('card.imported') : model.bundled ? t('card.bundled') : t('card.personal')}
+        </span>
       </div>
       {lines.map((line) => (
         <p key={line} className="muted small">
@@ -50,12 +57,39 @@ function VersionCard({ model, active }: { model: ModelSummary; active: boolean }
             {busy === model.id ? t('versions.checking') : t('versions.activate')}
           </button>
         )}
-        {!model.bundled && !active && (
-          <button type="button" className="tool tool--danger" disabled={busy !== null} onClick={() => void removeVersion(model.id)} data-testid={`version-remove-${model.id}`}>
+        <button type="button" className="tool" onClick={() => void exportModel(model.id)} title={t('versions.exportTip')} data-testid={`version-export-${model.id}`}>
+          <DownloadIcon />
+          <span>{t('versions.export')}</span>
+        </button>
+        {!model.bundled && !active && !confirming && (
+          <button type="button" className="tool tool--danger" disabled={busy !== null} onClick={() => setConfirming(true)} data-testid={`version-remove-${model.id}`}>
             {t('versions.remove')}
           </button>
         )}
+        {!model.bundled && active && <span className="muted small">{t('versions.activeCannotDelete')}</span>}
       </div>
+      {confirming && !active && (
+        <div className="version__confirm" role="alertdialog" aria-label={t('versions.confirmRemove', { name: modelName(t, model) })} data-testid={`version-confirm-${model.id}`}>
+          <p className="small">{t('versions.confirmRemove', { name: modelName(t, model) })}</p>
+          <div className="version__actions">
+            <button
+              type="button"
+              className="tool tool--danger"
+              disabled={busy !== null}
+              onClick={() => {
+                setConfirming(false);
+                void removeVersion(model.id);
+              }}
+              data-testid={`version-remove-confirm-${model.id}`}
+            >
+              {t('versions.removeConfirm')}
+            </button>
+            <button type="button" className="tool" autoFocus onClick={() => setConfirming(false)} data-testid={`version-remove-cancel-${model.id}`}>
+              {t('versions.removeCancel')}
+            </button>
+          </div>
+        </div>
+      )}
     </li>
   );
 }
@@ -67,6 +101,10 @@ export function VersionsPanel() {
   const activeId = useStudio((s) => s.activeModelId);
   const notice = useStudio((s) => s.personal.modelNotice);
   const error = useStudio((s) => s.personal.versionError);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [importing, setImporting] = useState(false);
+  const [note, setNote] = useState<ModelImportNote | null>(null);
+  const activeModel = models.find((m) => m.id === activeId);
   const bundled = models.filter((m) => m.bundled);
   // newest personal model first: the one just trained is where the eye lands
   const personal = models.filter((m) => !m.bundled).sort((a, b) => (b.facts.createdAt ?? '').localeCompare(a.facts.createdAt ?? ''));
@@ -74,9 +112,46 @@ export function VersionsPanel() {
   return (
     <SidePanel view="models" title={t('versions.title')} hint={t('versions.hint')} data-testid="versions">
       <div className="side-panel__body">
+        <div className="side-panel__actions">
+          <button type="button" className="tool" disabled={importing} onClick={() => fileRef.current?.click()} title={t('versions.importTip')} data-testid="model-import">
+            <UploadIcon />
+            <span>{importing ? t('samples.working') : t('versions.import')}</span>
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".onnx,.json,application/json"
+            multiple
+            hidden
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])];
+              e.currentTarget.value = '';
+              if (files.length === 0) return;
+              setImporting(true);
+              setNote(null);
+              void importModelFiles(files).then((r) => {
+                setNote(r);
+                setImporting(false);
+              });
+            }}
+            data-testid="model-import-file"
+          />
+        </div>
+        {note && (
+          <div className="report" role="status" data-testid="model-import-report">
+            <strong>{t('versions.importReport', { name: modelName(t, models.find((m) => m.id === note.id) ?? { id: note.id, bundled: false, title: note.id, arch: 'modern', facts: { title: note.id } }) })}</strong>
+            <ul className="report__list">
+              {note.files.map((f) => (
+                <li key={`${f.file}-${f.taken}`}>
+                  <code translate="no">{f.file}</code> {f.text}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {notice && (
           <div className="note note--warn" role="status" data-testid="versions-notice">
-            <strong>{t('notice.title')}</strong> {t('notice.body', { model: models.find((m) => m.id === activeId)?.title ?? '' })}
+            <strong>{t('notice.title')}</strong> {t('notice.body', { model: activeModel ? modelName(t, activeModel) : '' })}
             <span className="banner__detail">
               {t('notice.detail')} {notice}
             </span>

@@ -228,7 +228,8 @@ test('export the samples through the page and import the file back: duplicates a
   await page.getByTestId('import-file').setInputFiles(file);
   const report = page.getByTestId('import-report');
   await expect(report).toContainText(`Imported 0, skipped ${total}`);
-  await expect(report).toContainText('already in the store');
+  await expect(report).toContainText('already in your samples');
+  await expect(report.getByTestId('import-files')).toContainText(`exported.zip/samples.jsonl 0 imported, ${total} skipped`);
   await expect(page.getByTestId('samples')).toHaveAttribute('data-total', String(total));
 });
 

@@ -109,7 +109,7 @@ describe('sample export and import', () => {
     await expect(store.importFile(new Uint8Array(0), 'x.zip')).rejects.toThrow(/x\.zip: the file is empty/);
     await expect(store.importFile(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x80]), 'photo.jpg')).rejects.toThrow(/neither a zip nor UTF-8 text/);
     const noJsonl = zipSync({ 'images/a.png': new Uint8Array([1, 2, 3]) });
-    await expect(store.importFile(noJsonl, 'other.zip')).rejects.toThrow(/holds no samples\.jsonl/);
+    await expect(store.importFile(noJsonl, 'other.zip')).rejects.toThrow(/holds neither samples\.jsonl/);
     const broken = exportZip([]).slice(0, 30);
     await expect(store.importFile(broken, 'cut.zip')).rejects.toThrow(/not a readable zip/);
     expect(store.size).toBe(0);

@@ -46,7 +46,7 @@ describe('an import file cannot take the app down', () => {
   it('under the budget, blank lines are no records: nothing imported, nothing skipped', async () => {
     const store = await SampleStore.open(root);
     const report = await store.importFile(blankLinesBomb(16 * MB), 'blank.zip');
-    expect(report).toEqual({ imported: [], skipped: [], skippedTotal: 0 });
+    expect(report).toEqual({ imported: [], skipped: [], skippedTotal: 0, files: [{ file: 'blank.zip/samples.jsonl', taken: 0, skipped: 0, read: true }] });
   });
 
   it('refuses a zip of junk lines past the budget', async () => {
@@ -84,7 +84,7 @@ describe('an import file cannot take the app down', () => {
     const store = await SampleStore.open(root);
     const inner = lyingHeaderBomb(1024 * MB, 100);
     const nested = zipOf([{ name: 'inner.zip', data: inner, method: 0, declaredSize: inner.length }]);
-    expect((await refusal(store.importFile(nested, 'nested.zip'))).message).toMatch(/holds no samples\.jsonl/);
+    expect((await refusal(store.importFile(nested, 'nested.zip'))).message).toMatch(/holds neither samples\.jsonl/);
     const disguised = zipOf([{ name: 'samples.jsonl', data: new Uint8Array(deflateRawSync(inner)), method: 8, declaredSize: inner.length }]);
     const report = await store.importFile(disguised, 'disguised.zip');
     expect(report.imported).toEqual([]);
@@ -100,7 +100,7 @@ describe('an import file cannot take the app down', () => {
     expect(report.imported).toEqual([]);
     expect(report.skippedTotal).toBe(lines);
     expect(report.skipped).toHaveLength(LIMITS.maxReportedSkips);
-    expect(report.skipped[0]).toEqual({ where: 'bad.jsonl:1', reason: 'not valid JSON' });
+    expect(report.skipped[0]).toEqual({ where: 'bad.jsonl:1', reason: 'not valid JSON', code: 'skip.notJson', params: {} });
     expect(report.skipped.at(-1)!.where).toBe(`bad.jsonl:${LIMITS.maxReportedSkips}`);
   });
 
@@ -120,7 +120,7 @@ describe('an import file cannot take the app down', () => {
     const report = await store.importFile(new TextEncoder().encode(text), 'capped.jsonl', { limits: { maxImportRecords: 3 } });
     expect(report.imported.map((s) => s.label)).toEqual(good.slice(0, 3).map((l) => JSON.parse(l).label));
     expect(report.skippedTotal).toBe(2 + 7);
-    expect(report.skipped[0]).toEqual({ where: 'capped.jsonl:4', reason: 'past the 3 records one import reads' });
+    expect(report.skipped[0]).toEqual({ where: 'capped.jsonl:4', reason: 'past the 3 records one import reads', code: 'skip.pastRecordCap', params: { max: 3 } });
     expect(report.skipped.at(-1)!.where).toBe('capped.jsonl:13');
   });
 
@@ -129,7 +129,7 @@ describe('an import file cannot take the app down', () => {
     const good = (await readFile(UNIPEN, 'utf8')).trim().split('\n')[0];
     const text = `${'['.repeat(2 * MB)}\n${good}\n`;
     const report = await store.importFile(new TextEncoder().encode(text), 'long.jsonl', { limits: { maxImportLineBytes: MB } });
-    expect(report.skipped).toEqual([{ where: 'long.jsonl:1', reason: 'the line is longer than 1 MB' }]);
+    expect(report.skipped).toEqual([{ where: 'long.jsonl:1', reason: 'the line is longer than 1 MB', code: 'skip.lineTooLong', params: { mb: 1 } }]);
     expect(report.imported).toHaveLength(1);
   });
 

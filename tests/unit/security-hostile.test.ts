@@ -142,6 +142,18 @@ const HOSTILE: Record<MethodName, Hostile[]> = {
   ],
   appInfo: notARequest({}),
   removeModel: [...notARequest({ id: 'modern' }), ...badModelIds((id) => ({ id }), 'id')],
+  exportModel: [...notARequest({ id: 'modern' }), ...badModelIds((id) => ({ id }), 'id'), { what: 'no id', payload: {}, field: 'id' }],
+  importModel: [
+    ...notARequest({ fileName: 'm.onnx', bytes: new Uint8Array([8, 7]) }),
+    { what: 'the file as base64 text', payload: { fileName: 'm.onnx', bytes: 'CAc=' }, field: 'bytes' },
+    { what: 'the file as an array of numbers', payload: { fileName: 'm.onnx', bytes: [8, 7] }, field: 'bytes' },
+    { what: 'empty file', payload: { fileName: 'm.onnx', bytes: new Uint8Array(0) }, field: 'bytes' },
+    { what: 'over the import limit', payload: { fileName: 'm.onnx', bytes: new Uint8Array(8 * 1024 * 1024 + 1) }, field: 'bytes' },
+    { what: 'empty file name', payload: { fileName: '', bytes: new Uint8Array([1]) }, field: 'fileName' },
+    { what: 'card as text', payload: { fileName: 'm.onnx', bytes: new Uint8Array([1]), card: '{}' }, field: 'card' },
+    { what: 'card over 1 MB', payload: { fileName: 'm.onnx', bytes: new Uint8Array([1]), card: { fileName: 'c.json', bytes: new Uint8Array(1024 * 1024 + 1) } }, field: 'card.bytes' },
+    { what: 'card with an extra key', payload: { fileName: 'm.onnx', bytes: new Uint8Array([1]), card: { fileName: 'c.json', bytes: new Uint8Array(1), path: '/etc' } }, field: 'card' },
+  ],
   addSample: [
     ...notARequest({ ink, label: 3, how: 'saved' }),
     ...badInks((i) => ({ ink: i, label: 3, how: 'saved' })),
