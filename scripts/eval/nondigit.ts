@@ -3,7 +3,7 @@ import { judgeNonDigit, NON_DIGIT_SIGNALS, type NonDigitSignal, type ScoreSignal
 import { DEFAULT_MODEL, loadModel, parseCommand, takeLists, trainingWriters } from './common.ts';
 import { readJudgedInks, runPass } from './nondigit-data.ts';
 
-const HELP = `usage: npm run eval -- nondigit --digits DIGITS.jsonl... --nondigits NONDIGITS.jsonl... [--model DIR] [--held-out] [--signal S] [--json]
+const HELP = `usage: npm run eval -- nondigit --digits DIGITS.jsonl... --nondigits NONDIGITS.jsonl... [--model DIR] [--held-out | --held-out-of DIR] [--exclude-writers W,W] [--signal S] [--json]
 
 Runs every ink through the app's own path (the ink pipeline, one ONNX Runtime pass) and the app's own
 not-a-digit verdict (judgeNonDigit, the function predict calls), leaving out the look-alike characters
@@ -13,6 +13,8 @@ share of counted non-digits called not-a-digit (flaggedNonDigits), both per file
 
   --model DIR   model folder; default native-models/modern
   --held-out    only writers the model did not train on (its card lists the writers it used)
+  --held-out-of DIR  only writers the model in DIR did not train on (for a personal model: its base)
+  --exclude-writers W,W  leave these writers out too (a personal model's own writer)
   --signal S    reject-head (the app's, default), or a baseline with its threshold from reject.json:
                 max-softmax, energy, rbf-distance (classic only), degenerate-ink (the stroke checks alone);
                 every signal runs after the degenerate-ink checks
@@ -28,7 +30,7 @@ export async function run(args: string[]): Promise<number> {
     args: rest, allowPositionals: false, strict: true,
     options: {
       model: { type: 'string' }, json: { type: 'boolean', default: false }, signal: { type: 'string', default: 'reject-head' },
-      'held-out': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+      'held-out': { type: 'boolean', default: false }, 'held-out-of': { type: 'string' }, 'exclude-writers': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if ('exit' in parsed) return parsed.exit;
@@ -51,6 +53,13 @@ export async function run(args: string[]): Promise<number> {
       return 1;
     }
     const exclude = options['held-out'] ? trainingWriters(runtime.info.card) : new Set<string>();
+    if (options['held-out-of'] !== undefined) {
+      const other = await loadModel('nondigit', resolve(options['held-out-of']));
+      if (!other) return 1;
+      for (const w of trainingWriters(other.info.card)) exclude.add(w);
+      await other.release();
+    }
+    for (const w of options['exclude-writers']?.split(',').filter(Boolean) ?? []) exclude.add(w);
     let read;
     try {
       read = await readJudgedInks(lists.digits, lists.nondigits, (line) => console.error(`eval nondigit: ${line}`));
@@ -67,7 +76,7 @@ export async function run(args: string[]): Promise<number> {
     let accepted = 0, acceptedCorrect = 0, correct = 0;
     inks.forEach((s, i) => {
       const p = pass[i];
-      const verdict = judgeNonDigit({ ink: s.ink, empty: p.empty, spec: runtime.spec, penultimate: p.penultimate, scores: p.scores }, head, (signal === 'degenerate-ink' ? 'reject-head' : signal) as ScoreSignal);
+      const verdict = judgeNonDigit({ ink: s.ink, empty: p.empty, spec: runtime.spec, layers: p.layers, scores: p.scores }, head, (signal === 'degenerate-ink' ? 'reject-head' : signal) as ScoreSignal);
       const flagged = verdict.flagged;
       if (flagged) bySignal.set(`${s.kind === 'digit' ? 'digits' : 'nonDigits'}/${verdict.signal}/${verdict.reason}`, (bySignal.get(`${s.kind === 'digit' ? 'digits' : 'nonDigits'}/${verdict.signal}/${verdict.reason}`) ?? 0) + 1);
       const total = s.digit === null ? nonDigits : digits;
@@ -90,7 +99,7 @@ export async function run(args: string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     const flaggedDigits = share(digits), flaggedNonDigits = share(nonDigits);
     const acceptedDigitAccuracy = accepted ? acceptedCorrect / accepted : 0;
-    console.log(`model ${modelDir} (${runtime.info.arch}), signal ${signal}${options['held-out'] ? `, held-out writers only (${exclude.size} training writers excluded)` : ''}`);
+    console.log(`model ${modelDir} (${runtime.info.arch}), signal ${signal}${exclude.size > 0 ? `, held-out writers only (${exclude.size} writers excluded)` : ''}`);
     console.log(`${digits.n} digits, ${nonDigits.n} non-digits counted (${read.lookAlikes} look-alikes left out), ${seconds.toFixed(1)} s`);
     console.log(`flaggedDigits:    ${pct(flaggedDigits)} (${digits.flagged}/${digits.n})`);
     console.log(`flaggedNonDigits: ${pct(flaggedNonDigits)} (${nonDigits.flagged}/${nonDigits.n})`);
@@ -104,7 +113,7 @@ export async function run(args: string[]): Promise<number> {
     if (options.json) {
       const obj = (m: Map<string, Tally>) => Object.fromEntries([...m].map(([k, t]) => [k, { ...t, share: share(t) }]));
       console.log(JSON.stringify({
-        model: modelDir, arch: runtime.info.arch, signal, heldOutOnly: options['held-out'],
+        model: modelDir, arch: runtime.info.arch, signal, heldOutOnly: exclude.size > 0, excludedWriters: exclude.size,
         digits: digits.n, nonDigits: nonDigits.n, lookAlikesLeftOut: read.lookAlikes,
         flaggedDigits, flaggedNonDigits, acceptedDigitAccuracy, digitAccuracy: digits.n ? correct / digits.n : 0,
         perFile: obj(perFile), perKind: obj(perKind), bySignal: Object.fromEntries(bySignal), seconds,
