@@ -9,6 +9,7 @@ import { ModelRuntime } from '../main/runtime/index.ts';
 import { takeLists, trainingWriters } from './eval/common.ts';
 import { readJudgedInks } from './eval/nondigit-data.ts';
 import { buildCache, layoutColumns } from './reject/cache.ts';
+import { recordRejectHeadInCard } from './reject/card.ts';
 import { writerFolds } from './reject/folds.ts';
 
 const HELP = `usage: npx tsx scripts/fit-reject.ts MODEL_DIR... --digits FILE.jsonl... --nondigits FILE.jsonl... [options]
@@ -21,7 +22,8 @@ look-alikes, distorted copies of those, and synthetic scribbles and shapes (clas
 The threshold comes from cross-validation over writer groups: the training writers are dealt into
 --folds groups (per institution, seeded); a head fitted without one group sets the threshold that
 flags --rate of that group's real digits; the shipped head (fitted on all training writers) takes
-the mean of those thresholds (in log-odds). Re-seal the folder afterwards: npm run seal-model -- DIR
+the mean of those thresholds (the head scores in log-odds). The model card (meta.json) records the
+head under rejectHead. Re-seal the folder afterwards: npm run seal-model -- DIR
 
   --layers L,L,...    layer outputs the head reads (default C5,F6,OUTPUT; any of S4, C5, F6, OUTPUT)
   --strokes S         rich (default: ${STROKE_FIGURES.length} stroke figures) or basic (count, tortuosity, aspect)
@@ -73,8 +75,6 @@ const cacheOptions = { copies: Math.max(2, use.copies), nondigitCopies: Math.max
 const rate = num('rate', options.rate), folds = num('folds', options.folds);
 const { inks: all, lookAlikes } = await readJudgedInks(lists.digits, lists.nondigits);
 
-const logit = (p: number) => Math.log(Math.max(p, 1e-12) / Math.max(1 - p, 1e-12));
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const share = (scores: readonly number[], t: number) => scores.filter((s) => s >= t).length / Math.max(1, scores.length);
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
@@ -122,7 +122,7 @@ for (const dir of positionals.map((d) => resolve(d))) {
     cv.push({ fold: k, digits: d.length, nonDigits: n.length, threshold, flaggedNonDigits: share(n, threshold), oofDigits: d, oofNonDigits: n });
     console.log(`  fold ${k + 1}/${folds}: ${d.length} digits, ${n.length} non-digits; threshold ${threshold.toFixed(4)} flags ${pct(share(n, threshold))} of the non-digits (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
-  const threshold = sigmoid(cv.reduce((s, f) => s + logit(f.threshold), 0) / cv.length);
+  const threshold = cv.reduce((s, f) => s + f.threshold, 0) / cv.length;
   const perFold = cv.map((f) => ({ fold: f.fold, digits: f.digits, nonDigits: f.nonDigits, foldThreshold: f.threshold, flaggedDigits: share(f.oofDigits, threshold), flaggedNonDigits: share(f.oofNonDigits, threshold) }));
   const oofD = cv.flatMap((f) => f.oofDigits), oofN = cv.flatMap((f) => f.oofNonDigits);
   const crossValidated = { threshold, flaggedDigits: share(oofD, threshold), flaggedNonDigits: share(oofN, threshold), perFold };
@@ -147,7 +147,7 @@ for (const dir of positionals.map((d) => resolve(d))) {
         distortedDigitCopies: use.copies, distortedNonDigitCopies: use.nondigitCopies, syntheticNonDigits: use.synthetic,
         distortion: 'rotation ±15°, shear ±0.3, aspect ±20% of the strokes',
         synthetic: 'scribbles, zigzags, spirals, smileys, hash signs, stars, crossed boxes (scripts/reject/synthetic.ts), distorted',
-        threshold: `mean log-odds of ${folds} writer-group folds' thresholds, each flagging ${rate} of its real digits`,
+        threshold: `mean of ${folds} writer-group folds' thresholds (log-odds), each flagging ${rate} of its real digits`,
       },
       data: {
         dataset: 'UNIPEN train_r01_v07 sections 1a (digits) and 1b/1c/1d (letters, symbols), ../shared/data/unipen-dev and unipen-nondigit-dev; UNIPEN Consortium (1999), doi:10.5281/zenodo.1195803, CC BY 4.0',
@@ -169,6 +169,7 @@ for (const dir of positionals.map((d) => resolve(d))) {
   };
   const out = options.out ? resolve(options.out) : join(dir, REJECT_FILE);
   await writeFile(out, `${JSON.stringify(file)}\n`);
+  if (!options.out) await recordRejectHeadInCard(dir);
   console.log(`${dir}: ${out} written in ${seconds.toFixed(0)} s (fit on ${fitRows.length} inks, ${head.network.spec.layers.length} layers)`);
   await runtime.release();
 }

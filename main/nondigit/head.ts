@@ -24,7 +24,11 @@ export interface RejectHeadFile {
   readonly std: readonly number[];
   /** The head's engine network and weights. */
   readonly network: WeightsFile;
-  /** An ink is not a digit when P(not a digit) >= threshold. */
+  /**
+   * An ink is not a digit when its score >= threshold. Version 2 scores are the head's log-odds of "not
+   * a digit" (logit difference: unlike a float32 probability it does not saturate at 1, so thresholds
+   * far into the tail stay distinct); version 1 scores are P(not a digit).
+   */
   readonly threshold: number;
   readonly degenerate: DegenerateLimits;
   /** Thresholds of the single-number baselines, set the same way (for the eval's comparison). */
@@ -36,7 +40,7 @@ export interface RejectHeadFile {
 /** A reject head ready to score: its network built once. */
 export interface RejectHead {
   readonly file: RejectHeadFile;
-  /** P(not a digit) for one feature vector. */
+  /** The score of one feature vector (log-odds of "not a digit"; a version 1 head: its probability). */
   score(features: Float32Array): number;
 }
 
@@ -51,21 +55,25 @@ export function rejectHeadFromFile(json: unknown): RejectHead {
   const { spec, weights } = weightsFromFile(f.network);
   const n = spec.input.channels * spec.input.height * spec.input.width;
   if (!Array.isArray(f.mean) || !Array.isArray(f.std) || f.mean.length !== n || f.std.length !== n) throw new Error(`the head reads ${n} features but its standardization has ${f.mean?.length} and ${f.std?.length}`);
-  if (typeof f.threshold !== 'number' || !(f.threshold >= 0 && f.threshold <= 1)) throw new Error('the threshold must be a number in [0, 1]');
+  if (typeof f.threshold !== 'number' || !Number.isFinite(f.threshold) || (f.version === 1 && !(f.threshold >= 0 && f.threshold <= 1))) throw new Error('the threshold must be a finite number (in [0, 1] for a version 1 head)');
   const net = new Network(spec, { seed: 0 });
   net.setWeights(weights);
   const file = { ...f, features, degenerate: { ...DEFAULT_DEGENERATE_LIMITS, ...f.degenerate }, baselines: f.baselines ?? {}, card: f.card ?? {} } as RejectHeadFile;
-  return { file, score: scorer(net, file.mean, file.std) };
+  return { file, score: scorer(net, file.mean, file.std, f.version === 1 ? 'probability' : 'log-odds') };
 }
 
-function scorer(net: Network, mean: readonly number[], std: readonly number[]): (features: Float32Array) => number {
+function scorer(net: Network, mean: readonly number[], std: readonly number[], kind: 'log-odds' | 'probability'): (features: Float32Array) => number {
   const x = new Float32Array(mean.length);
   const out = new Float32Array(2);
   return (features) => {
     if (features.length !== mean.length) throw new Error(`reject head: ${features.length} features given, it reads ${mean.length}`);
     for (let i = 0; i < x.length; i++) x[i] = (features[i] - mean[i]) / std[i];
-    net.predictInto(x, 1, out);
-    return out[1];
+    if (kind === 'probability') {
+      net.predictInto(x, 1, out);
+      return out[1];
+    }
+    const logits = net.forward(x, 1).scores;
+    return logits[1] - logits[0];
   };
 }
 
@@ -85,7 +93,7 @@ export const DEFAULT_HEAD_RECIPE = { hidden: 32, epochs: 30, batch: 128, lr: 3e-
  * Trains a head on `count` feature vectors (row after row in `x`), label 0 = digit, 1 = not a digit,
  * with the engine: dense -> ReLU -> dense(2), softmax cross-entropy, Adam with cosine decay, each batch
  * drawn half from each class so the smaller class weighs as much. Returns the network, the
- * standardization and a scorer.
+ * standardization and a scorer (log-odds of "not a digit", as a version 2 file scores).
  */
 export function trainRejectHead(x: Float32Array, labels: Uint8Array, options: TrainHeadOptions = {}): { network: WeightsFile; mean: number[]; std: number[]; score: (f: Float32Array) => number } {
   const o = { ...DEFAULT_HEAD_RECIPE, ...options };
@@ -130,7 +138,7 @@ export function trainRejectHead(x: Float32Array, labels: Uint8Array, options: Tr
     opt.step(net.paramData, net.gradData, learningRate({ base: o.lr, schedule: { kind: 'cosine', minFactor: 0.01 } }, step, total, stepsPerEpoch));
   }
   const network = weightsToFile(spec, net.getWeights());
-  return { network, mean, std, score: scorer(net, mean, std) };
+  return { network, mean, std, score: scorer(net, mean, std, 'log-odds') };
 }
 
 /**

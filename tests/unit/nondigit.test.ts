@@ -23,7 +23,7 @@ describe('reject head', () => {
     }
     const head = trainRejectHead(x, y, { epochs: 20, batch: 32 });
     let correct = 0;
-    for (let i = 0; i < n; i++) if ((head.score(x.subarray(i * dims, (i + 1) * dims)) >= 0.5 ? 1 : 0) === y[i]) correct++;
+    for (let i = 0; i < n; i++) if ((head.score(x.subarray(i * dims, (i + 1) * dims)) >= 0 ? 1 : 0) === y[i]) correct++; // log-odds
     expect(correct).toBe(n);
     const stored = rejectHeadFromFile(JSON.parse(JSON.stringify({
       format: REJECT_FORMAT, version: REJECT_VERSION, features: { layers: ['X'], summaries: false, strokes: 'basic' }, mean: head.mean, std: head.std, network: head.network, threshold: 0.5,
@@ -68,7 +68,9 @@ describe('reject head', () => {
     for (const arch of ['modern', 'classic']) {
       const runtime = await ModelRuntime.load(join(NATIVE, arch));
       expect(runtime.reject).not.toBeNull();
-      expect(runtime.reject!.file.threshold).toBeGreaterThan(0);
+      expect(Number.isFinite(runtime.reject!.file.threshold)).toBe(true);
+      const layers = new Set(runtime.info.layers.map((l) => l.name));
+      for (const l of runtime.reject!.file.features.layers) expect(layers).toContain(l);
       expect((runtime.info.card.integrity as unknown as Record<string, string>)[REJECT_FILE]).toMatch(/^[0-9a-f]{64}$/);
       await runtime.release();
       JSON.parse(await readFile(join(NATIVE, arch, REJECT_FILE), 'utf8'));
