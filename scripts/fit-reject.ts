@@ -25,12 +25,12 @@ flags --rate of that group's real digits; the shipped head (fitted on all traini
 the mean of those thresholds (the head scores in log-odds). The model card (meta.json) records the
 head under rejectHead. Re-seal the folder afterwards: npm run seal-model -- DIR
 
-  --layers L,L,...    layer outputs the head reads (default C5,F6,OUTPUT; any of S4, C5, F6, OUTPUT)
+  --layers L,L,...    layer outputs the head reads (default S4,C5,F6,OUTPUT; any of these)
   --strokes S         rich (default: ${STROKE_FIGURES.length} stroke figures) or basic (count, tortuosity, aspect)
-  --hidden N[,N]      hidden layer sizes (default 64)
+  --hidden N[,N]      hidden layer sizes (default 32)
   --epochs N          (default 30)
   --copies N          distorted copies of each training digit (default 2)
-  --nondigit-copies N distorted copies of each training non-digit (default 1)
+  --nondigit-copies N distorted copies of each training non-digit (default 0)
   --synthetic N       synthetic non-digits (default 3000)
   --folds K           writer groups for the threshold (default 5)
   --rate R            share of real digits each fold's threshold flags (default 0.005)
@@ -44,8 +44,8 @@ const { values: options, positionals } = parseArgs({
   args: rest,
   allowPositionals: true,
   options: {
-    layers: { type: 'string', default: 'C5,F6,OUTPUT' }, strokes: { type: 'string', default: 'rich' }, hidden: { type: 'string', default: '64' },
-    epochs: { type: 'string', default: '30' }, copies: { type: 'string', default: '2' }, 'nondigit-copies': { type: 'string', default: '1' },
+    layers: { type: 'string', default: 'S4,C5,F6,OUTPUT' }, strokes: { type: 'string', default: 'rich' }, hidden: { type: 'string', default: '32' },
+    epochs: { type: 'string', default: '30' }, copies: { type: 'string', default: '2' }, 'nondigit-copies': { type: 'string', default: '0' },
     synthetic: { type: 'string', default: '3000' }, folds: { type: 'string', default: '5' }, rate: { type: 'string', default: '0.005' },
     seed: { type: 'string', default: '1' }, cache: { type: 'string' }, out: { type: 'string' }, 'cache-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
