@@ -13,7 +13,7 @@ import { asApiError } from './errors.ts';
 import { createPersonal, withoutDataFolder, type PersonalData } from './personal.ts';
 import { scanModels, type ModelEntry, type ModelRoot } from '../versions/registry.ts';
 import { trainingResult } from './training-result.ts';
-import { judgeNonDigit, verdictLayers } from '../nondigit/verdict.ts';
+import { judgeNonDigit, scoresLayer } from '../nondigit/verdict.ts';
 import { createLab } from './lab.ts';
 import { explainDrawing } from './explain.ts';
 import { TopActivations, unitExamples } from './top-activations.ts';
@@ -325,12 +325,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       let top = 0;
       for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[top]) top = i;
       const { height, width } = model.spec.input;
-      const layers = verdictLayers(model.spec);
-      const nonDigit = judgeNonDigit({
-        ink: request.ink, empty: prepared.empty, spec: model.spec,
-        penultimate: result.activations.find((a) => a.name === layers.penultimate)?.data ?? [],
-        scores: result.activations.find((a) => a.name === layers.scores)?.data ?? [],
-      }, model.reject ?? null);
+      const layers = Object.fromEntries(result.activations.map((a) => [a.name, a.data]));
+      const nonDigit = judgeNonDigit({ ink: request.ink, empty: prepared.empty, spec: model.spec, layers, scores: layers[scoresLayer(model.spec)] ?? [] }, model.reject ?? null);
       const response: PredictResponse = {
         modelId: id,
         arch: archOf(model.spec),

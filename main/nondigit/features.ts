@@ -1,17 +1,7 @@
 import type { Head } from '../engine/spec.ts';
+import type { Ink } from '../ink/types.ts';
 import type { InkShape } from './shape.ts';
-
-/** What the reject head reads, all of it already computed by the one predict pass. */
-export interface FeatureSource {
-  /** The penultimate layer's output for one ink (F6: 84 values). */
-  readonly penultimate: ArrayLike<number>;
-  /** The last layer's scores: logits (softmax head) or squared distances to the code bitmaps (RBF head). */
-  readonly scores: ArrayLike<number>;
-  readonly head: Head;
-  /** RBF head: probabilities are softmax(-rbfScale * distances). */
-  readonly rbfScale?: number;
-  readonly shape: InkShape;
-}
+import { STROKE_FIGURES, strokeFigures } from './stroke-figures.ts';
 
 /** Confidence figures of the scores, each also a baseline signal by itself. */
 export interface ScoreSummary {
@@ -48,26 +38,63 @@ export function summarizeScores(scores: ArrayLike<number>, head: Head, rbfScale 
   };
 }
 
-/** Number of features for a network whose penultimate layer has `units` outputs and `classes` scores. */
-export const featureCount = (units: number, classes: number): number => units + classes + 4 + 3;
-
 /**
- * The reject head's input: F6, the ten scores, four summaries of them (max probability, log-sum-exp,
- * top logit, margin) and three numbers about the strokes (count, log tortuosity, log aspect ratio).
+ * What a reject head reads, all of it from the one predict pass: the outputs of some layers (by
+ * name), four summaries of the last layer's scores (max probability, log-sum-exp, top score, margin)
+ * and figures about the strokes: 'basic' = count, log tortuosity, log aspect ratio; 'rich' = the
+ * STROKE_FIGURES of stroke-figures.ts.
  */
-export function nonDigitFeatures(source: FeatureSource, out?: Float32Array): Float32Array {
-  const { penultimate, scores, shape } = source;
-  const f = out ?? new Float32Array(featureCount(penultimate.length, scores.length));
+export interface FeatureLayout {
+  readonly layers: readonly string[];
+  readonly summaries: boolean;
+  readonly strokes: 'basic' | 'rich';
+}
+
+/** The first heads' layout (reject.json version 1): F6, the ten scores, the summaries, three stroke figures. */
+export const LAYOUT_V1: FeatureLayout = { layers: ['F6', 'OUTPUT'], summaries: true, strokes: 'basic' };
+
+/** Number of features of a layout, given each layer's output size. */
+export function featureCount(layout: FeatureLayout, sizeOf: (layer: string) => number): number {
+  return layout.layers.reduce((n, l) => n + sizeOf(l), 0) + (layout.summaries ? 4 : 0) + (layout.strokes === 'rich' ? STROKE_FIGURES.length : 3);
+}
+
+/** One ink's input to a reject head: the layers' outputs, the summaries of the scores, the stroke figures. */
+export interface FeatureSource {
+  /** Every layer's output for this ink, by layer name. */
+  readonly layers: Readonly<Record<string, ArrayLike<number>>>;
+  /** The last layer's scores: logits (softmax head) or squared distances to the code bitmaps (RBF head). */
+  readonly scores: ArrayLike<number>;
+  readonly head: Head;
+  /** RBF head: probabilities are softmax(-rbfScale * distances). */
+  readonly rbfScale?: number;
+  readonly ink: Ink;
+  readonly shape: InkShape;
+}
+
+export function nonDigitFeatures(layout: FeatureLayout, source: FeatureSource, out?: Float32Array): Float32Array {
+  const { shape } = source;
+  const parts: ArrayLike<number>[] = layout.layers.map((name) => {
+    const a = source.layers[name];
+    if (!a) throw new Error(`the reject head reads layer ${name}, which the prediction does not have`);
+    return a;
+  });
+  const n = parts.reduce((k, p) => k + p.length, 0) + (layout.summaries ? 4 : 0) + (layout.strokes === 'rich' ? STROKE_FIGURES.length : 3);
+  const f = out ?? new Float32Array(n);
   let i = 0;
-  for (let j = 0; j < penultimate.length; j++) f[i++] = penultimate[j];
-  for (let j = 0; j < scores.length; j++) f[i++] = scores[j];
-  const s = summarizeScores(scores, source.head, source.rbfScale);
-  f[i++] = s.maxProbability;
-  f[i++] = s.logSumExp;
-  f[i++] = s.maxLogit;
-  f[i++] = s.margin;
-  f[i++] = Math.min(shape.strokes, 10);
-  f[i++] = Math.log(Math.max(shape.tortuosity, 1e-3));
-  f[i++] = Math.log(Math.min(Math.max(Number.isFinite(shape.aspect) ? shape.aspect : 16, 1 / 16), 16));
+  for (const p of parts) for (let j = 0; j < p.length; j++) f[i++] = p[j];
+  if (layout.summaries) {
+    const s = summarizeScores(source.scores, source.head, source.rbfScale);
+    f[i++] = s.maxProbability;
+    f[i++] = s.logSumExp;
+    f[i++] = s.maxLogit;
+    f[i++] = s.margin;
+  }
+  if (layout.strokes === 'rich') {
+    f.set(strokeFigures(source.ink, shape), i);
+  } else {
+    f[i++] = Math.min(shape.strokes, 10);
+    f[i++] = Math.log(Math.max(shape.tortuosity, 1e-3));
+    f[i++] = Math.log(Math.min(Math.max(Number.isFinite(shape.aspect) ? shape.aspect : 16, 1 / 16), 16));
+  }
   return f;
 }

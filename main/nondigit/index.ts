@@ -5,3 +5,4 @@ export * from './features.ts';
 export * from './head.ts';
 export * from './verdict.ts';
 export * from './look-alikes.ts';
+export * from './stroke-figures.ts';

@@ -27,8 +27,8 @@ export interface VerdictInput {
   readonly ink: Ink;
   readonly empty: boolean;
   readonly spec: NetworkSpec;
-  /** The penultimate layer's (F6) output and the last layer's scores for this ink. */
-  readonly penultimate: ArrayLike<number>;
+  /** Every layer's output for this ink by name (a head reads the layers its file names), and the last layer's scores. */
+  readonly layers: Readonly<Record<string, ArrayLike<number>>>;
   readonly scores: ArrayLike<number>;
 }
 
@@ -54,7 +54,7 @@ export function judgeNonDigit(input: VerdictInput, head: RejectHead | null, sign
   if (degenerate) return { flagged: true, signal: 'degenerate-ink', reason: degenerate.reason, score: degenerate.value, threshold: degenerate.limit };
   if (!head) return { flagged: false, signal: 'degenerate-ink', reason: null, score: 0, threshold: 0 };
   if (signal === 'reject-head') {
-    const score = head.score(nonDigitFeatures({ penultimate: input.penultimate, scores: input.scores, head: input.spec.head, rbfScale: input.spec.rbfScale, shape }));
+    const score = head.score(nonDigitFeatures(head.file.features, { layers: input.layers, scores: input.scores, head: input.spec.head, rbfScale: input.spec.rbfScale, ink: input.ink, shape }));
     const threshold = head.file.threshold;
     const flagged = score >= threshold;
     return { flagged, signal, reason: flagged ? 'unlike-digits' : null, score, threshold };
@@ -66,9 +66,9 @@ export function judgeNonDigit(input: VerdictInput, head: RejectHead | null, sign
   return { flagged, signal, reason: flagged ? 'low-confidence' : null, score, threshold };
 }
 
-/** The penultimate layer's and the last layer's names (F6 and OUTPUT in both LeNet-5s). */
-export function verdictLayers(spec: NetworkSpec): { penultimate: string; scores: string } {
+/** The last layer's name (OUTPUT in both LeNet-5s): its scores are what the baselines read. */
+export function scoresLayer(spec: NetworkSpec): string {
   const n = spec.layers.length;
-  if (n < 2) throw new Error('a network needs two layers for the not-a-digit verdict');
-  return { penultimate: spec.layers[n - 2].name, scores: spec.layers[n - 1].name };
+  if (n < 1) throw new Error('a network needs a layer for the not-a-digit verdict');
+  return spec.layers[n - 1].name;
 }

@@ -46,6 +46,8 @@ export function AboutDialog() {
               {t('about.version', { version: appInfo.version })} · {appInfo.transport === 'electron' ? t('about.transportElectron') : t('about.transportWeb')}
             </p>
           )}
+          <h3>{t('about.confidenceTitle')}</h3>
+          <p data-testid="about-confidence">{t('about.confidenceBody')}</p>
           <h3>{t('about.shortcuts')}</h3>
           <dl className="shortcuts">
             {shortcuts.map(([keys, what]) => (

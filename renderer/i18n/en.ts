@@ -211,6 +211,8 @@ export const en = {
     shortcutSave: 'Save the drawing as a sample of that digit (drawing field focused)',
     shortcutSampleKeys: 'In the gallery: relabel or delete the selected samples',
     close: 'Close',
+    confidenceTitle: 'Why the network can be “100% sure” of a letter',
+    confidenceBody: 'Softmax turns the ten output scores into probabilities by comparing them only with each other, so they always add up to 100%: there is no score for “none of these”, because the network was only ever shown digits. Near its training data the scores stay moderate. Far from it — a letter, a smiley, a scribble — nothing keeps them in check: an unusual input can push one score far above the other nine, and then its probability climbs towards 100%. A high probability means “this digit fits better than the other nine”, not “this is a digit”. That is why a second check decides “Not a digit”: tests of the strokes, then a small reject head trained on digits and on letters and symbols, which reads the network’s inner features. The ten probabilities stay as the network computed them.',
     credits: 'Pen data: UNIPEN Consortium (1999), CC BY 4.0. LeNet-5: LeCun, Bottou, Bengio and Haffner (1998).',
   },
   save: {

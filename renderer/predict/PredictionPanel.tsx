@@ -51,7 +51,7 @@ export function PredictionPanel() {
             <Tooltip text={t('nonDigit.why')}>
               {(describedBy) => (
                 <span className="badge badge--nondigit" tabIndex={0} aria-describedby={describedBy} data-testid="not-a-digit-signal">
-                  {t(`nonDigit.signal.${verdict.signal}`)} · {t('nonDigit.closest', { digit: verdict.top, percent: format.percent(verdict.p) })}
+                  <span className="badge__part">{t(`nonDigit.signal.${verdict.signal}`)} ·</span> <span className="badge__part">{t('nonDigit.closest', { digit: verdict.top, percent: format.percent(verdict.p) })}</span>
                 </span>
               )}
             </Tooltip>

@@ -3,7 +3,7 @@ import { defaultInkPipeline } from '../../main/core/ink-pipeline.ts';
 import { readInkFile } from '../../main/data/inks.ts';
 import { readCharacterFile } from '../../main/data/nondigits.ts';
 import type { Ink } from '../../main/ink/types.ts';
-import { LOOK_ALIKES, verdictLayers } from '../../main/nondigit/index.ts';
+import { LOOK_ALIKES, scoresLayer } from '../../main/nondigit/index.ts';
 import type { ModelRuntime } from '../../main/runtime/index.ts';
 import { argmaxRow } from '../../main/runtime/evaluate.ts';
 
@@ -22,7 +22,9 @@ export interface JudgedInk {
 export interface PassResult {
   readonly empty: boolean;
   readonly top: number;
-  readonly penultimate: Float32Array;
+  /** The outputs of the layers asked for, by name. */
+  readonly layers: Record<string, Float32Array>;
+  /** The last layer's scores. */
   readonly scores: Float32Array;
 }
 
@@ -51,11 +53,12 @@ export async function readJudgedInks(digitFiles: readonly string[], nondigitFile
 
 /**
  * Runs inks through the app's own path (the core's ink pipeline, one ONNX Runtime pass with every
- * layer's output), in batches, keeping what the not-a-digit verdict reads.
+ * layer's output), in batches, keeping what the not-a-digit verdict reads: the last layer's scores and
+ * the outputs of the layers named in `keep` (default: those the model's reject head reads).
  */
-export async function runPass(runtime: ModelRuntime, inks: readonly { ink: Ink }[], batch = 256): Promise<PassResult[]> {
+export async function runPass(runtime: ModelRuntime, inks: readonly { ink: Ink }[], keep: readonly string[] = runtime.reject?.file.features.layers ?? [], batch = 256): Promise<PassResult[]> {
   const spec = runtime.spec;
-  const names = verdictLayers(spec);
+  const scoresName = scoresLayer(spec);
   const size = runtime.info.inputShape.reduce((a, b) => a * b, 1);
   const out: PassResult[] = [];
   for (let start = 0; start < inks.length; start += batch) {
@@ -67,12 +70,19 @@ export async function runPass(runtime: ModelRuntime, inks: readonly { ink: Ink }
       return prepared.empty;
     });
     const result = await runtime.predict(input, chunk.length);
-    const pen = result.activations.find((a) => a.name === names.penultimate)!;
-    const sc = result.activations.find((a) => a.name === names.scores)!;
-    const pn = pen.data.length / chunk.length, cn = sc.data.length / chunk.length;
+    const rows = (name: string) => {
+      const a = result.activations.find((x) => x.name === name);
+      if (!a) throw new Error(`the model has no layer ${name}`);
+      const n = a.data.length / chunk.length;
+      return (k: number) => a.data.slice(k * n, (k + 1) * n);
+    };
+    const sc = rows(scoresName);
+    const kept = keep.map((name) => [name, rows(name)] as const);
+    const cn = result.probabilities.length / chunk.length;
     chunk.forEach((_, k) => {
       const top = argmaxRow(result.probabilities, k, cn);
-      out.push({ empty: empty[k], top, penultimate: pen.data.slice(k * pn, (k + 1) * pn), scores: sc.data.slice(k * cn, (k + 1) * cn) });
+      const scores = sc(k);
+      out.push({ empty: empty[k], top, layers: { ...Object.fromEntries(kept.map(([name, row]) => [name, row(k)])), [scoresName]: scores }, scores });
     });
   }
   return out;

