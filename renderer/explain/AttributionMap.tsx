@@ -15,6 +15,7 @@ export function AttributionMap({ map, input, title, caption, label, size, testId
     <figure className="attribution-map" data-testid={testId} data-limit={limit}>
       <figcaption className="attribution-map__title">{title}</figcaption>
       <div className="attribution-map__stack" style={{ width: size, height: size }}>
+        {/* the drawing under the heatmap, which carries the name */}
         <GrayImage image={input} displaySize={size} label="" />
         <HeatmapCanvas values={map.data} offset={0} height={map.height} width={map.width} scale="diverging" limit={limit} displaySize={size} label={label} className="attribution-map__heat" />
       </div>

@@ -111,10 +111,10 @@ export function LayerCalculator() {
                       )}
                       {row.formula && row.kind === 'conv' && <AxisFormulaLine axis={row.formula.height} name="height" testId={`calc-formula-${row.name}`} />}
                     </td>
-                    <td>{shape(row.outputShape)}</td>
-                    <td>{format.integer(row.neurons)}</td>
-                    <td>{format.integer(row.params)}</td>
-                    <td>{format.integer(row.macs)}</td>
+                    <td data-label={t('lab.calc.output')}>{shape(row.outputShape)}</td>
+                    <td data-label={t('lab.calc.neurons')}>{format.integer(row.neurons)}</td>
+                    <td data-label={t('lab.calc.params')}>{format.integer(row.params)}</td>
+                    <td data-label={t('lab.calc.macs')}>{format.integer(row.macs)}</td>
                   </tr>
                 );
               })}
@@ -122,10 +122,10 @@ export function LayerCalculator() {
             <tfoot>
               <tr>
                 <th>{t('lab.calc.total')}</th>
-                <td />
-                <td>{format.integer(answer.totalNeurons)}</td>
-                <td data-testid="calc-total-params">{format.integer(answer.totalParams)}</td>
-                <td data-testid="calc-total-macs">{format.integer(answer.totalMacs)}</td>
+                <td className="calc__empty" />
+                <td data-label={t('lab.calc.neurons')}>{format.integer(answer.totalNeurons)}</td>
+                <td data-label={t('lab.calc.params')} data-testid="calc-total-params">{format.integer(answer.totalParams)}</td>
+                <td data-label={t('lab.calc.macs')} data-testid="calc-total-macs">{format.integer(answer.totalMacs)}</td>
               </tr>
             </tfoot>
           </table>

@@ -40,7 +40,7 @@ export function GrayImage({ image, displaySize, label, outline, testId }: { imag
   const unit = displaySize / Math.max(image.width, image.height);
   return (
     <div className="gray-image" style={{ width: image.width * unit, height: image.height * unit }}>
-      <canvas ref={canvasRef} width={image.width} height={image.height} role="img" aria-label={label} data-testid={testId} style={{ width: image.width * unit, height: image.height * unit }} />
+      <canvas ref={canvasRef} width={image.width} height={image.height} {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })} data-testid={testId} style={{ width: image.width * unit, height: image.height * unit }} />
       {outline && (
         <div
           className="gray-image__field"
