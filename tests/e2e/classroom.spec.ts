@@ -15,7 +15,7 @@ import { drawInk, readInks, settledPrediction } from './helpers.ts';
 let server: RunningServer;
 let session: SessionCookie;
 let dataDir: string;
-const SHOTS = process.env.LENET_SHOTS_DIR ?? '/work/shots/lang';
+const SHOTS = process.env.LENET_SHOTS_DIR ?? 'test-results/shots/classroom';
 
 /**
  * Latin words a Chinese screen may show: names of things (the network, the data sets, the formats and

@@ -107,7 +107,7 @@ for (const language of ['en', 'zh-CN'] as const) {
   test(`screenshots of Why in ${language} (EXPLAIN_SHOTS=1)`, async ({ page }) => {
     test.skip(!process.env.EXPLAIN_SHOTS, 'screenshots only on request');
     test.setTimeout(600_000);
-    const dir = process.env.EXPLAIN_SHOTS_DIR ?? '/work/shots/explain';
+    const dir = process.env.EXPLAIN_SHOTS_DIR ?? 'test-results/shots/explain';
     mkdirSync(dir, { recursive: true });
     await openApp(page, language);
     for (const [w, h] of [[1600, 1000], [1024, 768]] as const) {

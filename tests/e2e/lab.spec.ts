@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { drawInk, openApp, readInks, settledPrediction, switchModel } from './helpers.ts';
 
-const SHOTS = process.env.LENET_SHOTS_DIR ?? '/work/shots/lab';
+const SHOTS = process.env.LENET_SHOTS_DIR ?? 'test-results/shots/lab';
 const SEVEN = readInks('tos.jsonl').find((ink) => ink.label === 7 && ink.strokes.length <= 2)!;
 
 async function openLab(page: Page, language: 'en' | 'zh-CN' = 'en'): Promise<void> {
