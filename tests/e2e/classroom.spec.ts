@@ -21,18 +21,21 @@ const SHOTS = process.env.LENET_SHOTS_DIR ?? 'test-results/shots/classroom';
  * Latin words a Chinese screen may show: names of things (the network, the data sets, the formats and
  * the tools), the paper's authors in the credits, units, key names, the x of the scaled tanh's formula,
  * the language switcher's "English".
- * Layer names C1…F6 are matched by pattern; file names and model ids the person chose are marked
+ * Layer names (C1…F6, conv1) are matched by pattern; file names and model ids the person chose are marked
  * translate="no" (or are `code`) and not read.
  */
 export const LATIN_ALLOWED = [
   'LeNet', 'LeNet-5', 'Studio', 'MNIST', 'UNIPEN', 'ONNX', 'Runtime', 'Netron', 'IDX', 'JSON', 'Lines', 'PNG', 'zip', 'jsonl', 'samples.jsonl', 'UTF-8',
   'ReLU', 'tanh', 'sigmoid', 'softmax', 'Softmax', 'RBF', 'Adam',
   'LeCun', 'Bottou', 'Bengio', 'Haffner', 'Consortium', 'CC', 'BY',
-  'ms', 'MB', 's', 'px', 'min', 'x',
-  'Ctrl', 'Shift', 'Enter', 'Delete', 'E', 'M', 'S', 'Z', 'Y',
+  'ms', 'MB', 's', 'px', 'min',
+  // the variables of the formulas the lab writes out: ⌊(n − k + 2p) / s⌋ + 1, (k·k·c_in + 1)·c_out, f(z), the scaled tanh's x
+  'n', 'k', 'p', 'c', 'z', 'f', 'x',
+  'Ctrl', 'Shift', 'Enter', 'Delete', 'E', 'M', 'P', 'S', 'Z', 'Y',
   'English',
 ];
-const LAYER_NAME = /^[CSF]\d$/;
+// LeNet's layer names, and the calculator's names for other networks' layers (AlexNet's conv1)
+const LAYER_NAME = /^(?:[CSF]\d|conv\d+|pool\d+|fc\d+)$/;
 
 test.beforeAll(async () => {
   const modelsDir = process.env.LENET_E2E_MODELS;
@@ -114,6 +117,18 @@ test('every screen in 中文 holds no English beyond the allowlist; a refused im
   await settledPrediction(page);
   await expectChinese(page, 'layers with a drawing');
   await shoot(page, 'zh-layers');
+
+  await page.getByTestId('tab-explain').click();
+  await expect(page.getByTestId('explain-gradient-map')).toBeVisible();
+  await expect(page.getByTestId('explain-occlusion-map')).toBeVisible();
+  await expectChinese(page, 'why');
+  await shoot(page, 'zh-why');
+
+  await page.getByTestId('tab-lab').click();
+  await expect(page.getByTestId('calc-table')).toBeVisible();
+  await expectChinese(page, 'lab');
+  await shoot(page, 'zh-lab');
+  await page.getByTestId('tab-layers').click();
 
   await page.getByTestId('maps-C1').locator('canvas').first().click();
   await expect(page.getByTestId('map-detail')).toBeVisible();
