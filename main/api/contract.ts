@@ -10,6 +10,7 @@ import type {
   TrainingResultSchema, TrainingStatusSchema, ImportReportSchema, ExportedFileSchema, ReasonSchema,
 } from './schemas.ts';
 
+import type { PersonalInsightSchema, SuggestionSchema } from './personal-schemas.ts';
 export type {
   CalcChain, CalcLayer, LabConvolveRequest, LabConvolveResponse, LabLayersResponse, LabMaps, LabPresets, UnitWorkedSum, WorkedSum,
 } from './lab-schemas.ts';
@@ -44,6 +45,8 @@ export type TrainingProgress = z.infer<typeof TrainingProgressSchema>;
 export type TrainingResult = z.infer<typeof TrainingResultSchema>;
 export type TrainingOutcome = z.infer<typeof TrainingOutcomeSchema>;
 export type TrainingStatus = z.infer<typeof TrainingStatusSchema>;
+export type PersonalInsight = z.infer<typeof PersonalInsightSchema>;
+export type Suggestion = z.infer<typeof SuggestionSchema>;
 export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
 export type ErrorCode = ApiErrorBody['code'];
 /** A failure's reason as it travels (a code of ERROR_REASONS with its parameters). */

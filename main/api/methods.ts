@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import * as S from './schemas.ts';
 import * as L from './lab-schemas.ts';
 import * as X from './explain-schemas.ts';
+import * as P from './personal-schemas.ts';
 
 /**
  * One request of the contract. `dataFolder`: served only by a core opened with the person's data folder
@@ -65,6 +66,8 @@ export const METHODS = {
   importSamples: method(S.ImportSamplesRequestSchema, S.ImportReportSchema, personal),
   /** The samples under a model: the confusion matrix and the ids in each cell. */
   sampleConfusion: method(S.SampleConfusionRequestSchema, S.SampleConfusionSchema, personal),
+  /** Per digit, what the active model is least sure about for this person (samples and drawings), and which digits to write next. */
+  personalInsight: method(P.PersonalInsightRequestSchema, P.PersonalInsightSchema, personal),
   /** Fine-tuning in a worker thread (events trainingProgress, trainingEpoch, trainingFinished). */
   startTraining: method(S.StartTrainingRequestSchema, S.TrainingStartedSchema, personal),
   cancelTraining: method(S.CancelTrainingRequestSchema, S.CancelTrainingResultSchema, personal),

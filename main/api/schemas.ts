@@ -155,6 +155,16 @@ export const TrainingProgressSchema = z.strictObject({
 
 const measure = z.strictObject({ n: z.int().min(0), before: fraction.nullable(), after: fraction.nullable() });
 
+/** One digit of the person's held-out samples: how many, how many read right before and after, and those as fractions (null when n = 0). */
+export const HeldOutDigitSchema = z.strictObject({
+  digit: z.int().min(0).max(9),
+  n: z.int().min(0),
+  correctBefore: z.int().min(0),
+  correctAfter: z.int().min(0),
+  before: fraction.nullable(),
+  after: fraction.nullable(),
+});
+
 /** The result card of a fine-tune: before and after, on the person's held-out samples and on MNIST. */
 export const TrainingResultSchema = z.strictObject({
   /** The personal model it produced. */
@@ -162,7 +172,8 @@ export const TrainingResultSchema = z.strictObject({
   baseModelId: z.string(),
   seconds: z.number().min(0),
   samples: z.strictObject({ train: z.int().min(0), heldOut: z.int().min(0) }),
-  heldOut: measure,
+  /** perDigit: index = digit; absent on the cards of older versions (and when nothing was held out). */
+  heldOut: measure.extend({ perDigit: z.array(HeldOutDigitSchema).length(10).optional() }),
   mnist: measure.extend({ source: z.string() }),
   epochs: z.int().min(0),
   /** The layers it trained, or 'all'. */

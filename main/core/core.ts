@@ -302,8 +302,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       })
     : withoutDataFolder();
 
+  const { observe, ...personalMethods } = personal;
+
   return {
-    ...personal,
+    ...personalMethods,
     ...createLab({ describe, requireActive, pipeline }),
 
     predict: (request) => {
@@ -327,6 +329,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const { height, width } = model.spec.input;
       const layers = Object.fromEntries(result.activations.map((a) => [a.name, a.data]));
       const nonDigit = judgeNonDigit({ ink: request.ink, empty: prepared.empty, spec: model.spec, layers, scores: layers[scoresLayer(model.spec)] ?? [] }, model.reject ?? null);
+      if (!prepared.empty) observe(id, request.ink, result.probabilities, nonDigit.flagged);
       const response: PredictResponse = {
         modelId: id,
         arch: archOf(model.spec),
@@ -456,7 +459,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
     async close() {
       featureVis.cancel();
-      await personal.close();
+      await personalMethods.close();
       const last = session;
       session = null;
       if (last) await release(last.model);

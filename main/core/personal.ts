@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { failure, type ModelList, type SampleSummary, type TrainingOutcome, type TrainingStatus } from '../api/contract.ts';
+import { failure, type Ink, type ModelList, type SampleSummary, type TrainingOutcome, type TrainingStatus } from '../api/contract.ts';
 import type { CoreEvent, LenetCore, LoadedModel } from '../api/core-port.ts';
 import { DATA_FOLDER_METHODS, type DataFolderMethod } from '../api/methods.ts';
 import { LIMITS } from '../api/schemas.ts';
@@ -10,6 +10,7 @@ import { fineTuneOptions, MIN_SAMPLES, TrainingService, type ReplaySet, type Tra
 import { asApiError } from './errors.ts';
 import type { InkPipeline } from './ink-pipeline.ts';
 import { toEpoch, toProgress, trainingResult } from './training-result.ts';
+import { DrawingLog, personalInsight, topTwo } from './personal-insight.ts';
 
 /** Samples per digit the gallery calls enough for a fine-tune to learn a person's way of writing it. */
 export const ENOUGH_PER_DIGIT = 10;
@@ -38,7 +39,11 @@ export interface PersonalHost {
 }
 
 /** The methods the method table marks as needing the data folder, served by this part of the core. */
-type Methods = Pick<LenetCore, DataFolderMethod> & { close(): Promise<void> };
+type Methods = Pick<LenetCore, DataFolderMethod> & {
+  close(): Promise<void>;
+  /** Told of every prediction of a drawing, for the personal insight (what the model is unsure about). */
+  observe(modelId: string, ink: Ink, probabilities: ArrayLike<number>, flagged: boolean): void;
+};
 
 /** The answer of every personal method when the core was opened without a data folder. */
 export function withoutDataFolder(): Methods {
@@ -46,7 +51,7 @@ export function withoutDataFolder(): Methods {
     throw failure('dataFolder.missing', {});
   };
   const methods = Object.fromEntries(DATA_FOLDER_METHODS.map((m) => [m, refuse])) as unknown as Pick<LenetCore, DataFolderMethod>;
-  return { ...methods, close: async () => undefined };
+  return { ...methods, close: async () => undefined, observe: () => undefined };
 }
 
 /** The fine-tune in progress, as trainingStatus reports it (a page that reloads picks it up from here). */
@@ -61,8 +66,9 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
   const { store, versions } = data;
   /** The 28x28 input image of each sample's ink (an ink never changes; relabelling keeps the id). */
   const images = new Map<string, Float32Array>();
-  /** modelId -> sample id -> the digit that model reads. A model folder never changes under its id. */
-  const predictions = new Map<string, Map<string, number>>();
+  /** modelId -> sample id -> the ten probabilities that model gives it. A model folder never changes under its id. */
+  const predictions = new Map<string, Map<string, Float32Array>>();
+  const drawings = new DrawingLog();
   let running: RunningJob | null = null;
   let last: TrainingOutcome | null = null;
 
@@ -149,7 +155,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
     if (newVersion) host.emit({ name: 'modelChanged', payload: await host.listing() });
   }
 
-  async function predictAll(modelId: string, samples: readonly Sample[]): Promise<Map<string, number>> {
+  async function predictAll(modelId: string, samples: readonly Sample[]): Promise<Map<string, Float32Array>> {
     let known = predictions.get(modelId);
     if (!known) predictions.set(modelId, (known = new Map()));
     const missing = samples.filter((s) => !known.has(s.id));
@@ -162,11 +168,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
       const batch = new Float32Array(chunk.length * size);
       inputs.forEach((input, k) => batch.set(input, k * size));
       const { probabilities } = await model.predict(batch, chunk.length);
-      chunk.forEach((s, k) => {
-        let top = 0;
-        for (let d = 1; d < 10; d++) if (probabilities[k * 10 + d] > probabilities[k * 10 + top]) top = d;
-        known.set(s.id, top);
-      });
+      chunk.forEach((s, k) => known.set(s.id, Float32Array.from(probabilities.subarray(k * 10, k * 10 + 10))));
     }
     });
     return known;
@@ -187,6 +189,7 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
         ...(req.how === 'corrected' && req.predicted !== undefined ? { predicted: req.predicted } : {}),
         ...(req.how === 'corrected' && req.modelId !== undefined ? { modelId: req.modelId } : {}),
       });
+      if (req.how === 'corrected' && req.modelId !== undefined && req.modelId === host.activeId()) drawings.correction(req.modelId, req.label);
       return { sample: summary(sample), ...changed() };
     }),
 
@@ -247,12 +250,20 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
       const cells = Array.from({ length: 10 }, () => Array.from({ length: 10 }, () => [] as string[]));
       let correct = 0;
       for (const s of samples) {
-        const p = read.get(s.id)!;
+        const { top: p } = topTwo(read.get(s.id)!);
         matrix[s.label][p]++;
         cells[s.label][p].push(s.id);
         if (p === s.label) correct++;
       }
       return { modelId, total: samples.length, correct, matrix, cells };
+    }),
+
+    personalInsight: guard(async () => {
+      const modelId = host.activeId();
+      const samples = store.list();
+      const read = await predictAll(modelId, samples);
+      const readings = samples.map((s) => ({ label: s.label, probabilities: read.get(s.id)! }));
+      return personalInsight(modelId, readings, drawings.snapshot(modelId));
     }),
 
     startTraining: guard(async (req) => {
@@ -291,6 +302,10 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
       if (last === outcome) last = null;
       return list;
     }),
+
+    observe(modelId, ink, probabilities, flagged) {
+      if (modelId === host.activeId()) drawings.observe(modelId, ink, probabilities, flagged);
+    },
 
     async close() {
       if (running) await training.cancel(running.jobId).catch(() => undefined);

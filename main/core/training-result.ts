@@ -16,11 +16,19 @@ const epochSchema = z.object({
   heldOutAccuracy: z.number().min(0).max(1).nullable().catch(null),
   seconds: z.number().min(0),
 });
+const digitCounts = z.array(z.number().int().min(0)).length(10);
+/** Per digit held-out counts, written by newer versions only; unreadable or inconsistent = left out. */
+const perDigitSchema = z
+  .object({ n: digitCounts, correctBefore: digitCounts, correctAfter: digitCounts })
+  .refine((p) => p.n.every((n, d) => p.correctBefore[d] <= n && p.correctAfter[d] <= n))
+  .nullable()
+  .optional()
+  .catch(null);
 const cardSchema = z.object({
   baseModel: z.string(),
   seconds: z.number().min(0).catch(0),
   samples: z.object({ train: z.number().int().min(0), heldOut: z.number().int().min(0) }),
-  heldOut: measureSchema,
+  heldOut: measureSchema.extend({ perDigit: perDigitSchema }),
   mnist: measureSchema.extend({ source: z.string().catch('MNIST test subset') }),
   recipe: z.object({
     epochs: z.number().int().min(0).catch(0),
@@ -38,12 +46,20 @@ export function trainingResult(modelId: string, card: unknown): TrainingResult |
     baseModelId: c.baseModel,
     seconds: c.seconds,
     samples: { train: c.samples.train, heldOut: c.samples.heldOut },
-    heldOut: { n: c.heldOut.n, before: c.heldOut.before, after: c.heldOut.after },
+    heldOut: { n: c.heldOut.n, before: c.heldOut.before, after: c.heldOut.after, ...(c.heldOut.perDigit ? { perDigit: perDigitRows(c.heldOut.perDigit) } : {}) },
     mnist: { n: c.mnist.n, before: c.mnist.before, after: c.mnist.after, source: c.mnist.source },
     epochs: c.recipe.epochs,
     layers: c.recipe.trainedLayers,
     history: c.history.map(toEpoch),
   };
+}
+
+function perDigitRows(p: { n: number[]; correctBefore: number[]; correctAfter: number[] }): NonNullable<TrainingResult['heldOut']['perDigit']> {
+  return p.n.map((n, digit) => ({
+    digit, n, correctBefore: p.correctBefore[digit], correctAfter: p.correctAfter[digit],
+    before: n > 0 ? p.correctBefore[digit] / n : null,
+    after: n > 0 ? p.correctAfter[digit] / n : null,
+  }));
 }
 
 /** Exactly the contract's keys (the page's schemas are strict), with values kept inside their ranges. */

@@ -6,6 +6,7 @@ import {
 import { train } from '../parallel/index.ts';
 import { trainableLayers, type FineTuneOptions } from './recipe.ts';
 import { countsPerDigit } from './personal-data.ts';
+import { heldOutDigits, type HeldOutDigits } from './held-out-digits.ts';
 
 /**
  * One fine-tune, start to finish, in the calling thread (the training worker calls it; never the thread
@@ -73,8 +74,8 @@ export interface FineTuneCard {
   readonly seconds: number;
   readonly samples: { readonly train: number; readonly heldOut: number; readonly trainPerDigit: number[] };
   readonly mix: { readonly personalCopies: number; readonly replayDigits: number; readonly imagesPerEpoch: number; readonly replaySource: string };
-  /** On the person's held-out samples. */
-  readonly heldOut: Measure;
+  /** On the person's held-out samples, with the figures per digit (absent on cards of older versions). */
+  readonly heldOut: Measure & { readonly perDigit?: HeldOutDigits | null };
   /** On the MNIST test subset. */
   readonly mnist: Measure & { readonly source: string };
   readonly recipe: FineTuneOptions & { readonly optimizer: 'adam'; readonly schedule: string; readonly trainedLayers: string[] | 'all' };
@@ -161,7 +162,7 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
     seconds: elapsed(),
     samples: { train: input.train.count, heldOut: heldOut?.count ?? 0, trainPerDigit: countsPerDigit(input.train.labels) },
     mix: { personalCopies: options.personalRepeat, replayDigits: mix.replayDigits, imagesPerEpoch: mix.data.count, replaySource: input.sources?.replay ?? 'replay set' },
-    heldOut: measure(heldOut?.count ?? 0, heldBefore?.accuracy ?? null, heldAfter),
+    heldOut: { ...measure(heldOut?.count ?? 0, heldBefore?.accuracy ?? null, heldAfter), perDigit: heldOutDigits(heldBefore, heldAfter) },
     mnist: { ...measure(input.mnistTest?.count ?? 0, mnistBefore, mnistAfter), source: input.sources?.mnistTest ?? 'MNIST test subset' },
     recipe: { ...options, optimizer: 'adam', schedule: 'cosine to 5% of the rate, no warm-up, no weight decay', trainedLayers: layers ?? 'all' },
     history,

@@ -250,6 +250,12 @@ describe('fine-tuning and model versions through the handler table', () => {
     expect(result).toMatchObject({ baseModelId: 'modern', epochs: 2, layers: ['C5', 'F6', 'OUTPUT'] });
     expect(result.samples.train + result.samples.heldOut).toBe(30);
     expect(result.heldOut.n).toBe(result.samples.heldOut);
+    // per digit, the held-out figures add up to the totals the card gives
+    const perDigit = result.heldOut.perDigit!;
+    expect(perDigit.map((r) => r.digit)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(perDigit.reduce((a, r) => a + r.n, 0)).toBe(result.heldOut.n);
+    expect(perDigit.reduce((a, r) => a + r.correctBefore, 0) / result.heldOut.n).toBeCloseTo(result.heldOut.before!, 9);
+    expect(perDigit.reduce((a, r) => a + r.correctAfter, 0) / result.heldOut.n).toBeCloseTo(result.heldOut.after!, 9);
     expect(result.mnist.n).toBe(100);
     expect(result.history).toHaveLength(2);
 

@@ -211,6 +211,7 @@ const HOSTILE: Record<MethodName, Hostile[]> = {
   ],
   cancelTraining: [...notARequest({}), ...badNames((id) => ({ jobId: id }), 'jobId')],
   trainingStatus: notARequest({}),
+  personalInsight: notARequest({}),
   finishTraining: [
     ...notARequest({ jobId: 'ft-1', decision: 'keep' }),
     ...badNames((id) => ({ jobId: id, decision: 'keep' }), 'jobId'),
