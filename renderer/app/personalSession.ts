@@ -38,7 +38,7 @@ function confirmNonDigit(label: number): boolean {
   return window.confirm(t('nonDigit.confirmSave', { digit: label }));
 }
 
-/** Saves the drawing on the field as a sample of `label`, clears the field, and offers Undo. */
+/** Saves the drawing on the field as a sample of `label`, clears the field, and offers Undo (and moves a guided round on). */
 export async function saveSample(label: number): Promise<void> {
   const state = useStudio.getState();
   const ink = toWireInk(visibleStrokes(state.drawing));
@@ -51,6 +51,7 @@ export async function saveSample(label: number): Promise<void> {
     const saved = await (await api()).addSample({ ink, label, how: 'saved' });
     actions.clear();
     personalActions.countsChanged(saved.counts, saved.total);
+    personalActions.guidedSaved(label);
     personalActions.showToast({ tone: 'info', message: t('save.saved', { digit: label, n: saved.counts[label] }), undo: { kind: 'unsave', id: saved.sample.id } });
   } catch (error) {
     failed(error);
@@ -128,6 +129,29 @@ export function refreshConfusion(): Promise<void> {
     }
   })();
   return confusing;
+}
+
+let insightCall: Promise<void> | null = null;
+
+/** What the active model is least sure about for this person (one request at a time). */
+export function refreshInsight(): Promise<void> {
+  insightCall ??= (async () => {
+    try {
+      personalActions.insightLoaded(await (await api()).personalInsight({}));
+    } catch (error) {
+      personalActions.samplesFailed(message(error));
+    } finally {
+      insightCall = null;
+    }
+  })();
+  return insightCall;
+}
+
+/** The guided round's last step: fine-tune on the samples, on the Retrain tab where its progress shows. */
+export async function retrainAfterRound(): Promise<void> {
+  personalActions.guidedClose();
+  personalActions.setView('train');
+  await startTraining();
 }
 
 export async function relabelSamples(ids: readonly string[], label: number): Promise<void> {

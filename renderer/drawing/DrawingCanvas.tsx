@@ -47,6 +47,13 @@ export function DrawingCanvas() {
       aria-label={t('draw.fieldLabel', { count: strokes.length })}
       aria-keyshortcuts="0 1 2 3 4 5 6 7 8 9"
       onKeyDown={(e) => {
+        // During a guided round, Enter saves the drawing as the digit asked for.
+        const guided = useStudio.getState().personal.guided;
+        if (e.key === 'Enter' && guided && guided.index < guided.digits.length) {
+          e.preventDefault();
+          void saveSample(guided.digits[guided.index]);
+          return;
+        }
         // With the field focused, a digit key saves the drawing as a sample of that digit.
         if (e.ctrlKey || e.metaKey || e.altKey || !/^[0-9]$/.test(e.key)) return;
         e.preventDefault();

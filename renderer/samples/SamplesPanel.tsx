@@ -2,7 +2,7 @@ import './SamplesPanel.css';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from '../app/SidePanel.tsx';
-import { deleteSamples, exportSamples, importFile, refreshConfusion, refreshSamples, relabelSamples } from '../app/personalSession.ts';
+import { deleteSamples, exportSamples, importFile, refreshConfusion, refreshInsight, refreshSamples, relabelSamples } from '../app/personalSession.ts';
 import { useFormat } from '../i18n/format.ts';
 import { personalActions } from '../state/personalActions.ts';
 import type { SamplesMode } from '../state/personalState.ts';
@@ -12,6 +12,10 @@ import { SegmentedControl } from '../ui/SegmentedControl.tsx';
 import { ConfusionView } from './ConfusionView.tsx';
 import { skipText } from '../i18n/errorText.ts';
 import { Gallery } from './Gallery.tsx';
+import { InsightSection } from './InsightSection.tsx';
+
+/** How long after a prediction the insight is asked for again (the drawing may still be in progress). */
+const INSIGHT_AFTER_PREDICTION_MS = 800;
 
 /** All, then each digit with its count: the gallery's filter and the collection's progress at a glance. */
 function DigitFilter() {
@@ -126,6 +130,9 @@ export function SamplesPanel() {
   const filter = useStudio((s) => s.personal.filter);
   const transfer = useStudio((s) => s.personal.transfer);
   const enough = list?.enoughPerDigit ?? 10;
+  const insight = useStudio((s) => s.personal.insight);
+  const insightStale = useStudio((s) => s.personal.insightStale);
+  const prediction = useStudio((s) => s.prediction);
   const fileRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -134,6 +141,16 @@ export function SamplesPanel() {
   useEffect(() => {
     if (mode === 'confusion' && (confusionStale || confusion?.modelId !== activeId)) void refreshConfusion();
   }, [mode, confusionStale, confusion, activeId]);
+
+  useEffect(() => {
+    if (insightStale || insight?.modelId !== activeId) void refreshInsight();
+  }, [insightStale, insight, activeId]);
+  // what the person draws counts too: ask again once the drawing has settled
+  useEffect(() => {
+    if (!prediction) return;
+    const timer = setTimeout(personalActions.markInsightStale, INSIGHT_AFTER_PREDICTION_MS);
+    return () => clearTimeout(timer);
+  }, [prediction]);
 
   const modes: { value: SamplesMode; label: string }[] = [
     { value: 'gallery', label: t('samples.gallery') },
@@ -198,7 +215,10 @@ export function SamplesPanel() {
           </ul>
         </details>
       )}
-      <div className="side-panel__body">{body}</div>
+      <div className="side-panel__body">
+        {list && <InsightSection />}
+        {body}
+      </div>
       <SelectionBar />
     </SidePanel>
   );

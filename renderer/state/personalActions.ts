@@ -1,5 +1,5 @@
 import type {
-  ImportReport, LayerChoice, SampleConfusion, SampleList, TrainingEpoch, TrainingOutcome, TrainingProgress, TrainingStatus,
+  ImportReport, LayerChoice, PersonalInsight, SampleConfusion, SampleList, TrainingEpoch, TrainingOutcome, TrainingProgress, TrainingStatus,
 } from '../transport/index.ts';
 import { initialTraining, type CurvePoint, type PersonalState, type SamplesMode, type SideView, type Toast, type TrainingView } from './personalState.ts';
 import { remember, useStudio, VIEW_KEY } from './store.ts';
@@ -27,7 +27,7 @@ export const personalActions = {
   countsChanged(counts: readonly number[], total: number): void {
     const p = get();
     const same = p.counts !== null && p.total === total && p.counts.every((c, i) => c === counts[i]);
-    patch({ counts, total, listStale: p.listStale || !same, confusionStale: p.confusionStale || !same });
+    patch({ counts, total, listStale: p.listStale || !same, confusionStale: p.confusionStale || !same, insightStale: p.insightStale || !same });
   },
   samplesListed(list: SampleList): void {
     const ids = new Set(list.samples.map((s) => s.id));
@@ -40,7 +40,7 @@ export const personalActions = {
     patch({ listError: message, listStale: false });
   },
   markSamplesStale(): void {
-    patch({ listStale: true, confusionStale: true });
+    patch({ listStale: true, confusionStale: true, insightStale: true });
   },
   setFilter(filter: number | null): void {
     if (filter === get().filter) return;
@@ -70,6 +70,34 @@ export const personalActions = {
   },
   imported(report: ImportReport | null): void {
     patch({ importReport: report });
+  },
+
+  // ---- what to write next, and the guided round
+  insightLoaded(insight: PersonalInsight): void {
+    patch({ insight, insightStale: false });
+  },
+  markInsightStale(): void {
+    if (!get().insightStale) patch({ insightStale: true });
+  },
+  guidedStart(digits: readonly number[]): void {
+    if (digits.length > 0) patch({ guided: { digits, index: 0, saved: 0, skipped: 0 } });
+  },
+  /** A sample was saved: it answers the round's request when it has the digit asked for. */
+  guidedSaved(label: number): void {
+    const g = get().guided;
+    if (g && g.index < g.digits.length && g.digits[g.index] === label) patch({ guided: { ...g, index: g.index + 1, saved: g.saved + 1 } });
+  },
+  guidedSkip(): void {
+    const g = get().guided;
+    if (g && g.index < g.digits.length) patch({ guided: { ...g, index: g.index + 1, skipped: g.skipped + 1 } });
+  },
+  /** Stop before the end: what was saved stays saved, the round shows its summary. */
+  guidedStop(): void {
+    const g = get().guided;
+    if (g) patch({ guided: { ...g, skipped: g.skipped + g.digits.length - g.index, index: g.digits.length } });
+  },
+  guidedClose(): void {
+    patch({ guided: null });
   },
 
   // ---- toasts

@@ -1,5 +1,5 @@
 import type {
-  ImportReport, LayerChoice, SampleConfusion, SampleList, TrainingOutcome, TrainingProgress, TrainingStatus,
+  ImportReport, LayerChoice, PersonalInsight, SampleConfusion, SampleList, TrainingOutcome, TrainingProgress, TrainingStatus,
 } from '../../main/api/contract.ts';
 
 /** The views of the right-hand column. */
@@ -46,6 +46,15 @@ export interface TrainingView {
   readonly error: string | null;
 }
 
+/** A guided round: the digits asked for, in order, and where the person is. */
+export interface GuidedRound {
+  readonly digits: readonly number[];
+  /** The digit asked for now is digits[index]; index = digits.length: the round is finished. */
+  readonly index: number;
+  readonly saved: number;
+  readonly skipped: number;
+}
+
 export interface PersonalState {
   readonly view: SideView;
   /** Samples per digit and in all, kept current by every change and the samplesChanged event. */
@@ -62,6 +71,10 @@ export interface PersonalState {
   readonly confusionStale: boolean;
   /** [label, predicted] of the confusion cell whose drawings are shown. */
   readonly cell: readonly [number, number] | null;
+  /** What the active model is least sure about for this person (the core's personalInsight). */
+  readonly insight: PersonalInsight | null;
+  readonly insightStale: boolean;
+  readonly guided: GuidedRound | null;
   readonly toast: Toast | null;
   readonly transfer: 'export-zip' | 'export-idx' | 'import' | null;
   readonly importReport: ImportReport | null;
@@ -105,6 +118,9 @@ export function initialPersonal(view: SideView): PersonalState {
     confusion: null,
     confusionStale: true,
     cell: null,
+    insight: null,
+    insightStale: true,
+    guided: null,
     toast: null,
     transfer: null,
     importReport: null,

@@ -40,6 +40,49 @@ export function BeforeAfter({ title, measure, testId }: { title: string; measure
   );
 }
 
+type DigitRow = NonNullable<Measure['perDigit']>[number];
+
+/** The held-out samples digit by digit: before and after as two bars, with how many of each digit were held out. */
+export function PerDigitTable({ rows }: { rows: readonly DigitRow[] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const held = rows.filter((r) => r.n > 0 && r.before !== null && r.after !== null);
+  if (held.length === 0) return null;
+  return (
+    <table className="per-digit" data-testid="result-per-digit">
+      <caption>{t('result.perDigit')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('result.perDigitDigit')}</th>
+          <th scope="col">{t('result.perDigitN')}</th>
+          <th scope="col">{t('result.perDigitBefore')}</th>
+          <th scope="col">
+            <span className="sr-only">{t('result.perDigitBefore')} → {t('result.perDigitAfter')}</span>
+          </th>
+          <th scope="col">{t('result.perDigitAfter')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {held.map((r) => {
+          const tone = r.correctAfter > r.correctBefore ? 'up' : r.correctAfter < r.correctBefore ? 'down' : 'same';
+          return (
+            <tr key={r.digit} data-testid={`per-digit-${r.digit}`} data-n={r.n} data-before={r.correctBefore} data-after={r.correctAfter} className={`per-digit__row per-digit__row--${tone}`}>
+              <th scope="row" className="per-digit__digit">{r.digit}</th>
+              <td className="per-digit__n">{format.integer(r.n)}</td>
+              <td className="per-digit__value">{format.percent(r.before!)}</td>
+              <td className="per-digit__bars" aria-hidden="true" title={t('result.perDigitRow', { digit: r.digit, before: format.percent(r.before!), after: format.percent(r.after!), n: format.integer(r.n) })}>
+                <span className="per-digit__track"><span className="per-digit__bar per-digit__bar--before" style={{ width: `${r.before! * 100}%` }} /></span>
+                <span className="per-digit__track"><span className="per-digit__bar per-digit__bar--after" style={{ width: `${r.after! * 100}%` }} /></span>
+              </td>
+              <td className="per-digit__value per-digit__value--after">{format.percent(r.after!)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 /** The two measurements every fine-tune is judged by: the person's held-out samples and the MNIST test subset. */
 export function ResultFigures({ result }: { result: TrainingResult }) {
   const { t } = useTranslation();
@@ -72,6 +115,7 @@ export function ResultCard({ result, deciding, onDecide }: { result: TrainingRes
         <span className="tag">{t('result.took', { seconds: format.integer(result.seconds) })}</span>
       </header>
       <ResultFigures result={result} />
+      {result.heldOut.perDigit && <PerDigitTable rows={result.heldOut.perDigit} />}
       <p className="muted small">
         {t('result.details', { train: format.integer(result.samples.train), heldOut: format.integer(result.samples.heldOut), epochs: format.integer(result.epochs), layers: layersText(t, result.layers), base: modelNameOf(t, result.baseModelId) })}
       </p>
