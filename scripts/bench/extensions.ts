@@ -60,6 +60,14 @@ export const EXTENSIONS: readonly Extension[] = [
     ],
   },
   {
+    module: './personal-insight.ts',
+    figures: [
+      { key: 'insightFirstMs', label: 'personal insight on 300 samples, first request (predicts them all)', unit: 'ms' },
+      { key: 'insightP50Ms', label: 'personal insight on 300 samples, cached, p50', unit: 'ms' },
+      { key: 'insightP95Ms', label: 'personal insight on 300 samples, cached, p95 (goal < 16)', unit: 'ms' },
+    ],
+  },
+  {
     module: './train-epoch.ts',
     figures: [
       { key: 'trainEpochSec', label: 'one epoch of 60,000 MNIST digits, modern recipe, all workers (estimated from the first 12,800 digits; 3,200 with --quick)', unit: 's' },

@@ -9,7 +9,7 @@ import { modelRoots } from '../../main/versions/paths.ts';
 import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
 import { addSession, exchangeLaunchUrl, startBrowserMode, type RunningServer, type SessionCookie } from './browser-mode.ts';
 import { expect, test } from './fixtures.ts';
-import { drawInk, readInks, type DatasetInk } from './helpers.ts';
+import { coreOracle, drawInk, readInks, type DatasetInk } from './helpers.ts';
 import { PROJECT_ROOT } from './models.ts';
 
 /**
@@ -26,7 +26,7 @@ const SHOTS = join(PROJECT_ROOT, 'test-results', 'guided');
 const SIZES = [[1600, 1000], [1024, 768]] as const;
 
 const inks = readInks('ced.jsonl').filter((i) => i.strokes.length <= 3);
-/** Two samples of each digit in the data folder before the page opens. */
+/** Two samples of each digit in the data folder before the page opens, and two the model misreads (found in beforeAll). */
 const SEEDED = Array.from({ length: 10 }, (_, d) => inks.filter((i) => i.label === d).slice(0, 2)).flat();
 
 test.describe.configure({ mode: 'serial' });
@@ -35,6 +35,12 @@ test.beforeAll(async () => {
   const modelsDir = process.env.LENET_E2E_MODELS;
   if (!modelsDir) throw new Error('LENET_E2E_MODELS is not set: run the tests through playwright.config.ts');
   dataDir = await mkdtemp(join(tmpdir(), 'lenet-e2e-guided-'));
+  const oracle = await coreOracle();
+  for (const ink of readInks('syn.jsonl').slice(0, 600)) {
+    if (ink.strokes.length > 4) continue;
+    if ((await oracle.predict({ ink: { strokes: ink.strokes as never } })).top !== ink.label) SEEDED.push(ink);
+    if (SEEDED.length === 22) break;
+  }
   const store = await SampleStore.open(samplesDir(dataDir));
   for (const ink of SEEDED) await store.add({ ink: { strokes: ink.strokes as never }, label: ink.label, how: 'saved' });
   server = await startBrowserMode({ modelsDir, dataDir });
@@ -116,6 +122,10 @@ test('the guided round asks for the neediest digits, saves each with its label, 
     expect(await insight.locator('li[data-digit]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-digit'))))).toEqual(truth.suggestions.map((s) => s.digit));
     for (const s of truth.suggestions) await expect(page.getByTestId(`suggestion-${s.digit}`)).toContainText(`Write 3 more ${s.digit}s`);
     await expect(insight).toContainText(`${SEEDED.length} samples`);
+    // the samples the model misreads put their digit first, with what it reads instead
+    const misread = truth.suggestions.find((s) => s.reason === 'misread');
+    expect(misread, 'a seeded sample the model misreads makes its digit a suggestion').toBeDefined();
+    await expect(page.getByTestId(`suggestion-${misread!.digit}`)).toContainText(`misreads ${misread!.errors} of your ${misread!.samples} ${misread!.digit}s, most often as ${misread!.readAs}`);
     await expect(page.getByTestId('guided-start')).toContainText('9 drawings');
   });
 
@@ -180,7 +190,8 @@ test('the guided round asks for the neediest digits, saves each with its label, 
     expect(labels.slice(0, SEEDED.length)).toEqual(SEEDED.map((i) => i.label));
     expect(labels.slice(SEEDED.length)).toEqual(saved);
     for (const d of new Set(saved)) {
-      await expect(page.getByTestId(`gallery-group-${d}`).getByTestId('sample-thumb')).toHaveCount(2 + saved.filter((x) => x === d).length);
+      const seeded = SEEDED.filter((i) => i.label === d).length;
+      await expect(page.getByTestId(`gallery-group-${d}`).getByTestId('sample-thumb')).toHaveCount(seeded + saved.filter((x) => x === d).length);
     }
   });
 
