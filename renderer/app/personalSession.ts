@@ -67,6 +67,7 @@ export async function saveCorrection(label: number): Promise<void> {
     const saved = await (await api()).addSample({ ink: shown.ink, label, how: 'corrected', predicted: shown.response.top, modelId: shown.response.modelId });
     actions.clear();
     personalActions.countsChanged(saved.counts, saved.total);
+    personalActions.guidedSaved(label);
     personalActions.showToast({
       tone: 'info',
       message: t('save.corrected', { digit: label, predicted: shown.response.top }),

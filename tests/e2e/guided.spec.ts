@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { createCore } from '../../main/core/core.ts';
 import { SampleStore, samplesDir } from '../../main/samples/index.ts';
 import { ModelVersions } from '../../main/versions/versions.ts';
@@ -102,6 +103,12 @@ async function shoot(page: Page, name: string, locator?: string): Promise<void> 
   await page.setViewportSize({ width: 1600, height: 1000 });
 }
 
+/** axe-core's serious and critical findings on the page as it is (the rules accessibility.spec.ts scans with). */
+async function axeFindings(page: Page): Promise<{ id: string; nodes: string[] }[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
 test('the guided round asks for the neediest digits, saves each with its label, stops, retrains, and the result shows each digit before and after', async ({ page }) => {
   test.setTimeout(180_000);
   await page.setViewportSize({ width: 1600, height: 1000 });
@@ -176,6 +183,7 @@ test('the guided round asks for the neediest digits, saves each with its label, 
     // mid-round, with one drawing on the field
     await drawInk(page, inkOf(asked[5]));
     await shoot(page, 'round-en');
+    expect(await axeFindings(page)).toEqual([]);
     if (process.env.UPDATE_README_SCREENSHOT === '1') await page.screenshot({ path: join(PROJECT_ROOT, 'docs/guided-round.png') });
     await page.getByTestId('guided-save').click();
     saved.push(asked[5]);
@@ -216,6 +224,7 @@ test('the guided round asks for the neediest digits, saves each with its label, 
     const result = await judge(async (core) => (await core.listModels({})).models.find((m) => m.id === id)!.result!);
     expect(rows).toEqual(result.heldOut.perDigit!.filter((r) => r.n > 0).map((r) => ({ n: r.n, before: r.correctBefore, after: r.correctAfter })));
     await shoot(page, 'result-en', '[data-testid=result-per-digit]');
+    expect(await axeFindings(page)).toEqual([]);
   });
 });
 
