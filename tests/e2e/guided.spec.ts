@@ -216,7 +216,7 @@ test('the guided round asks for the neediest digits, saves each with its label, 
     const before = Number(await heldOut.getAttribute('data-before'));
     const after = Number(await heldOut.getAttribute('data-after'));
     const n = rows.reduce((a, r) => a + r.n, 0);
-    await expect(heldOut).toContainText(`(${n} digits)`);
+    await expect(heldOut).toContainText(`(${n} digit`);
     expect(rows.reduce((a, r) => a + r.before, 0) / n).toBeCloseTo(before, 9);
     expect(rows.reduce((a, r) => a + r.after, 0) / n).toBeCloseTo(after, 9);
     // the same figures as the card the core wrote for the new model

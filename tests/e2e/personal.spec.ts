@@ -170,6 +170,13 @@ test('collect samples, correct one, fine-tune with progress, activate the result
     await expect(page.getByTestId('train-progress')).toHaveAttribute('aria-valuenow', '100');
     expect(Number(await page.getByTestId('train-chart-loss').getAttribute('data-points'))).toBeGreaterThan(0);
     await expect(page.getByTestId('result-mnist')).toContainText('→');
+    // digit by digit, the held-out samples add up to the card's total and its before and after
+    const heldOut = page.getByTestId('result-heldout');
+    const rows = await page.getByTestId('result-per-digit').locator('tbody tr').evaluateAll((els) => els.map((e) => ['data-n', 'data-before', 'data-after'].map((a) => Number(e.getAttribute(a)))));
+    const n = rows.reduce((a, r) => a + r[0], 0);
+    await expect(heldOut).toContainText(`(${n} digit`);
+    expect(rows.reduce((a, r) => a + r[1], 0) / n).toBeCloseTo(Number(await heldOut.getAttribute('data-before')), 9);
+    expect(rows.reduce((a, r) => a + r[2], 0) / n).toBeCloseTo(Number(await heldOut.getAttribute('data-after')), 9);
     personalId = (await card.getAttribute('data-model'))!;
     expect(personalId).not.toBe(modernId);
   });

@@ -108,7 +108,7 @@ describe('the personal insight from the samples', () => {
     }
   });
 
-  it('follows a relabel (same sample id, same image) without predicting again', async () => {
+  it('follows a relabel: the sample counts for its new digit, and back', async () => {
     const before = PersonalInsightSchema.parse(await call(CHANNELS.personalInsight, {}));
     const list = (await call(CHANNELS.listSamples, {})) as { samples: { id: string; label: number }[] };
     const first = list.samples[0];
