@@ -38,6 +38,8 @@ describe('gemm: WebAssembly SIMD against the TypeScript reference', () => {
   const shapes: [number, number, number][] = [
     [1, 1, 1], [1, 9, 3], [3, 5, 7], [4, 8, 1], [5, 9, 2], [7, 15, 17], [8, 16, 4], [13, 31, 255], [2, 3, 257],
     [127, 9, 11], [129, 33, 5], [6, 2049, 3], [16, 100, 150], [6, 1568, 25], [16, 150, 2000], [150, 2000, 16], [64, 84, 120], [10, 84, 32],
+    // one image's dense layers and C5 (few rows, B transposed): four columns at a time, then the rest
+    [1, 120, 400], [1, 84, 120], [1, 10, 84], [2, 13, 6], [3, 7, 9], [1, 4, 3], [2, 8, 0],
   ];
   for (const [m, n, k] of shapes) {
     for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
