@@ -151,6 +151,36 @@ describe('conv2d and dense on both kernel sets', () => {
     expect([...cols]).toEqual([...ref]);
   });
 
+  it('the SIMD layout pass writes what the TypeScript one writes: bias, ReLU (NaN and -0 to 0), every edge', () => {
+    for (const [images, O, P] of [[3, 5, 7], [1, 6, 784], [2, 16, 100], [4, 3, 1], [2, 2, 6]]) {
+      const ld = images * P;
+      const out = random(rng, O * ld);
+      // values the ReLU must decide on exactly: NaN, -0, 0, a negative that the bias makes positive
+      out[0] = NaN; out[1 % out.length] = -0; out[2 % out.length] = 0; out[out.length - 1] = -0.25;
+      const bias = random(rng, O);
+      for (const relu of [false, true]) {
+        const ref = new Float32Array(images * O * P);
+        for (let i = 0; i < images; i++) {
+          for (let o = 0; o < O; o++) {
+            for (let p = 0; p < P; p++) {
+              const v = out[o * ld + i * P + p] + bias[o];
+              ref[(i * O + o) * P + p] = relu ? (v > 0 ? v : 0) : v;
+            }
+          }
+        }
+        const ws = wasm.workspace(2 * O * ld + O + 4, 0)!;
+        const wOut = ws.subarray(0, O * ld), wBias = ws.subarray(O * ld, O * ld + O), dst = ws.subarray(O * ld + O, O * ld + O + images * O * P + 4);
+        wOut.set(out);
+        wBias.set(bias);
+        dst.fill(7);
+        wasm.unrolling!.biasActivation(wOut, ld, images, O, P, wBias, relu, dst);
+        expect([...dst.subarray(0, images * O * P)].map((v) => Object.is(v, -0) ? '-0' : v)).toEqual([...ref].map((v) => Object.is(v, -0) ? '-0' : v));
+        // nothing past the output is written
+        expect([...dst.subarray(images * O * P)]).toEqual([7, 7, 7, 7]);
+      }
+    }
+  });
+
   it('dense forward and backward', () => {
     const [batch, inF, units] = [37, 120, 84];
     const x = random(rng, batch * inF), w = random(rng, units * inF), b = random(rng, units), dy = random(rng, batch * units);

@@ -245,15 +245,28 @@ export function conv2dForwardInto(
   const L = block * P;
   const unroll = unrollingFor(g, kernels);
   const image = g.inC * g.inH * g.inW;
-  const work = scratchFor(kernels, K * L + O * L + (unroll ? block * image : 0), O * K, scratch);
+  // with the kernels' unrolling, their layout pass too: it writes the block's output (and reads the
+  // bias) in their workspace, and one copy takes it to y
+  const work = scratchFor(kernels, K * L + O * L + (unroll ? block * image + O * L + O : 0), O * K, scratch);
   const cols = work.subarray(0, K * L);
   const out = work.subarray(K * L, K * L + O * L);
-  const xin = work.subarray(K * L + O * L);
+  const xin = work.subarray(K * L + O * L, K * L + O * L + block * image);
+  const yout = work.subarray(K * L + O * L + block * image, K * L + 2 * O * L + block * image);
+  const bin = work.subarray(K * L + 2 * O * L + block * image, K * L + 2 * O * L + block * image + O);
+  if (unroll) {
+    if (b) bin.set(b.subarray(0, O));
+    else bin.fill(0);
+  }
   for (let n0 = 0; n0 < g.batch; n0 += block) {
     const nb = Math.min(block, g.batch - n0);
     const ld = nb * P;
     unrollBlock(g, x, n0, nb, cols, ld, unroll, xin);
     kernels.gemm(false, false, O, ld, K, w, 0, cols, 0, out, 0, false);
+    if (unroll) {
+      unroll.biasActivation(out, ld, nb, O, P, bin, relu, yout);
+      y.set(yout.subarray(0, nb * O * P), n0 * O * P);
+      continue;
+    }
     // out[o, i*P + p] -> y[n0 + i, o, p], plus the bias (and the ReLU, when fused: one pass less)
     for (let i = 0; i < nb; i++) {
       for (let o = 0; o < O; o++) {
