@@ -41,7 +41,8 @@ function kindOf(url: string, name: string): string {
   const file = url.split('/').pop() ?? '';
   if (name === '(garbage collector)') return 'garbage collection';
   if (name === '(program)' || name === '(idle)') return 'runtime';
-  if (/^\$?(micro|pack_a|pack_b|gemm)$/.test(name)) return 'matrix products (SIMD)';
+  if (/^\$?(micro|pack_a|pack_b|gemm|dot_nt|dot4|transpose4)$/.test(name)) return 'matrix products (SIMD)';
+  if (/^\$?bias_act$/.test(name)) return 'conv layout and bias (SIMD)';
   if (/^\$?(unroll|copy|add_to|zero|im2col|col2im_add)$/.test(name)) return 'im2col/col2im (SIMD)';
   if (file === 'gemm.ts' || file === 'matrix-kernels.ts') return 'matrix products (TypeScript)';
   if (file === 'conv2d.ts') return /im2col|col2im|im2row|row2im/.test(name) ? 'im2col/col2im (TypeScript)' : 'conv layout copies and bias';
