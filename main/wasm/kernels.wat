@@ -328,7 +328,7 @@
 
   ;; C[M x N] (+)= op(A) * op(B). flags: 1 = A transposed (A is K x M, lda its row length),
   ;; 2 = B transposed (B is N x K), 4 = accumulate into C (else C is overwritten). Byte addresses.
-  (func (export "gemm") (param $flags i32) (param $M i32) (param $N i32) (param $K i32)
+  (func $gemm (export "gemm") (param $flags i32) (param $M i32) (param $N i32) (param $K i32)
         (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
     (local $ars i32) (local $acs i32) (local $brs i32) (local $bcs i32)
     (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
@@ -520,13 +520,13 @@
       (local.set $img (i32.add (local.get $img) (i32.const 1)))
       (br $img_loop))))
 
-  (func (export "im2col") (param $x i32) (param $images i32) (param $C i32) (param $H i32) (param $W i32)
+  (func $im2col (export "im2col") (param $x i32) (param $images i32) (param $C i32) (param $H i32) (param $W i32)
         (param $kh i32) (param $kw i32) (param $padH i32) (param $padW i32) (param $outH i32) (param $outW i32)
         (param $cols i32) (param $ld i32)
     (call $unroll (i32.const 0) (local.get $x) (local.get $images) (local.get $C) (local.get $H) (local.get $W)
       (local.get $kh) (local.get $kw) (local.get $padH) (local.get $padW) (local.get $outH) (local.get $outW) (local.get $cols) (local.get $ld)))
 
-  (func (export "col2im_add") (param $x i32) (param $images i32) (param $C i32) (param $H i32) (param $W i32)
+  (func $col2im_add (export "col2im_add") (param $x i32) (param $images i32) (param $C i32) (param $H i32) (param $W i32)
         (param $kh i32) (param $kw i32) (param $padH i32) (param $padW i32) (param $outH i32) (param $outW i32)
         (param $cols i32) (param $ld i32)
     (call $unroll (i32.const 1) (local.get $x) (local.get $images) (local.get $C) (local.get $H) (local.get $W)
@@ -535,7 +535,7 @@
   ;; A convolution's product out[O x ld] (image i's P outputs of map o at o * ld + i * P) laid out as
   ;; the layer's output dst[images, O, P], each map's bias added and, when $relu, negatives (and NaN)
   ;; made 0: dst = v > 0 ? v : 0 as the TypeScript pass writes it (pmax(0, v) is exactly that).
-  (func (export "bias_act") (param $out i32) (param $ld i32) (param $images i32) (param $O i32) (param $P i32)
+  (func $bias_act (export "bias_act") (param $out i32) (param $ld i32) (param $images i32) (param $O i32) (param $P i32)
         (param $bias i32) (param $relu i32) (param $dst i32)
     (local $i i32) (local $o i32) (local $src i32) (local $n i32) (local $b f32) (local $bv v128) (local $v v128) (local $x f32)
     (local.set $i (i32.const 0))
