@@ -60,9 +60,12 @@ export function changeThickness(src: Float32Array, w: number, h: number, t: numb
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      let v = src[i];
-      const n = [x > 0 ? src[i - 1] : 0, x < w - 1 ? src[i + 1] : 0, y > 0 ? src[i - w] : 0, y < h - 1 ? src[i + w] : 0];
-      for (const u of n) v = grow ? Math.max(v, u) : Math.min(v, u);
+      // the cross's neighbours in a fixed order (left, right, up, down), outside the image 0
+      const l = x > 0 ? src[i - 1] : 0, r = x < w - 1 ? src[i + 1] : 0;
+      const u = y > 0 ? src[i - w] : 0, d = y < h - 1 ? src[i + w] : 0;
+      const v = grow
+        ? Math.max(Math.max(Math.max(Math.max(src[i], l), r), u), d)
+        : Math.min(Math.min(Math.min(Math.min(src[i], l), r), u), d);
       out[i] = src[i] + f * (v - src[i]);
     }
   }
@@ -74,23 +77,23 @@ function gaussianSmoothInPlace(field: Float32Array, w: number, h: number, sigma:
   let sum = 0;
   for (let i = -r; i <= r; i++) sum += (k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma)));
   for (let i = 0; i < k.length; i++) k[i] /= sum;
+  // each row (then column) copied once with its edge values repeated r times either side: the same
+  // sums in the same order as clamping every tap's index, without the clamping
+  const pad = new Float32Array(Math.max(w, h) + 2 * r);
   for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let j = 0; j < w + 2 * r; j++) pad[j] = field[row + Math.min(w - 1, Math.max(0, j - r))];
     for (let x = 0; x < w; x++) {
       let s = 0;
-      for (let i = -r; i <= r; i++) {
-        const xx = Math.min(w - 1, Math.max(0, x + i));
-        s += k[i + r] * field[y * w + xx];
-      }
-      tmp[y * w + x] = s;
+      for (let i = 0; i <= 2 * r; i++) s += k[i] * pad[x + i];
+      tmp[row + x] = s;
     }
   }
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
+  for (let x = 0; x < w; x++) {
+    for (let j = 0; j < h + 2 * r; j++) pad[j] = tmp[Math.min(h - 1, Math.max(0, j - r)) * w + x];
+    for (let y = 0; y < h; y++) {
       let s = 0;
-      for (let i = -r; i <= r; i++) {
-        const yy = Math.min(h - 1, Math.max(0, y + i));
-        s += k[i + r] * tmp[yy * w + x];
-      }
+      for (let i = 0; i <= 2 * r; i++) s += k[i] * pad[y + i];
       field[y * w + x] = s;
     }
   }
@@ -160,7 +163,16 @@ export function augmentInto(src: Float32Array, w: number, h: number, cfg: Augmen
       }
       const srcX = i00 * px + i01 * py + cx;
       const srcY = i10 * px + i11 * py + cy;
-      const v = sample(img, w, h, srcX, srcY);
+      const x0 = Math.floor(srcX), y0 = Math.floor(srcY);
+      let v: number;
+      if (x0 >= 0 && x0 + 1 < w && y0 >= 0 && y0 + 1 < h) {
+        // all four neighbours inside: sample()'s sum without its bounds checks, in its order
+        const fx = srcX - x0, fy = srcY - y0;
+        const at = y0 * w + x0;
+        v = (1 - fx) * (1 - fy) * img[at] + fx * (1 - fy) * img[at + 1] + (1 - fx) * fy * img[at + w] + fx * fy * img[at + w + 1];
+      } else {
+        v = sample(img, w, h, srcX, srcY);
+      }
       out[y * w + x] = v > 1 ? 1 : v;
     }
   }

@@ -221,8 +221,63 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rows))))
 
+  ;; Four dot products of A's row at $pa with B's rows $pb, $pb + $bs, ... (K floats each), added into
+  ;; (flags & 4) or stored at $pc .. $pc + 12: each sums exactly as the one-at-a-time loop of $dot_nt
+  ;; does (four lanes, then lanes 0+1 and 2+3, then the tail), but four chains of additions run at once
+  ;; instead of one waiting on its own latency.
+  (func $dot4 (param $flags i32) (param $K i32) (param $pa i32) (param $pb i32) (param $bs i32) (param $pc i32)
+    (local $p i32) (local $va v128) (local $q i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $s f32) (local $x f32) (local $acc v128)
+    (local.set $b1 (i32.add (local.get $pb) (local.get $bs)))
+    (local.set $b2 (i32.add (local.get $b1) (local.get $bs)))
+    (local.set $b3 (i32.add (local.get $b2) (local.get $bs)))
+    (local.set $p (local.get $K))
+    (block $v_done (loop $v
+      (br_if $v_done (i32.lt_s (local.get $p) (i32.const 4)))
+      (local.set $va (v128.load (local.get $pa)))
+      (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $va) (v128.load (local.get $pb)))))
+      (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $va) (v128.load (local.get $b1)))))
+      (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $va) (v128.load (local.get $b2)))))
+      (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $va) (v128.load (local.get $b3)))))
+      (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+      (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
+      (local.set $b1 (i32.add (local.get $b1) (i32.const 16)))
+      (local.set $b2 (i32.add (local.get $b2) (i32.const 16)))
+      (local.set $b3 (i32.add (local.get $b3) (i32.const 16)))
+      (local.set $p (i32.sub (local.get $p) (i32.const 4)))
+      (br $v)))
+    ;; each of the four: its lanes reduced, its scalar tail added, written; $pb walks to the next row
+    (local.set $q (i32.const 0))
+    (block $q_done (loop $each
+      (br_if $q_done (i32.ge_s (local.get $q) (i32.const 4)))
+      (local.set $acc (select (result v128) (local.get $a0)
+        (select (result v128) (local.get $a1) (select (result v128) (local.get $a2) (local.get $a3) (i32.eq (local.get $q) (i32.const 2))) (i32.eq (local.get $q) (i32.const 1)))
+        (i32.eqz (local.get $q))))
+      (local.set $s (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+        (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+      ;; the last p floats: A's from $pa on, row q's of B from $pb + q * $bs on ($b3 counts them down)
+      (local.set $b2 (i32.add (local.get $pb) (i32.mul (local.get $q) (local.get $bs))))
+      (local.set $b3 (local.get $p))
+      (block $t_done (loop $t
+        (br_if $t_done (i32.le_s (local.get $b3) (i32.const 0)))
+        (local.set $x (f32.mul
+          (f32.load (i32.add (local.get $pa) (i32.shl (i32.sub (local.get $p) (local.get $b3)) (i32.const 2))))
+          (f32.load (i32.add (local.get $b2) (i32.shl (i32.sub (local.get $p) (local.get $b3)) (i32.const 2))))))
+        (local.set $s (f32.add (local.get $s) (local.get $x)))
+        (local.set $b3 (i32.sub (local.get $b3) (i32.const 1)))
+        (br $t)))
+      (if (i32.and (local.get $flags) (i32.const 4))
+        (then (local.set $s (f32.add (f32.load (local.get $pc)) (local.get $s)))))
+      (f32.store (local.get $pc) (local.get $s))
+      (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br $each))))
+
   ;; C[M x N] (+)= A[M x K] * B[N x K]^T as M x N dot products of contiguous rows, for the products
   ;; with fewer rows than a tile (one image's dense layers): packing B would cost more than the product.
+  ;; Four columns of C at a time ($dot4), the last few one by one.
   (func $dot_nt (param $flags i32) (param $M i32) (param $N i32) (param $K i32)
         (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
     (local $i i32) (local $j i32) (local $p i32) (local $pa i32) (local $pb i32) (local $acc v128) (local $s f32) (local $pc i32)
@@ -230,6 +285,15 @@
     (block $i_done (loop $i_loop
       (br_if $i_done (i32.ge_s (local.get $i) (local.get $M)))
       (local.set $j (i32.const 0))
+      (block $j4_done (loop $j4_loop
+        (br_if $j4_done (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $N)))
+        (call $dot4 (local.get $flags) (local.get $K)
+          (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $lda)) (i32.const 2)))
+          (i32.add (local.get $b) (i32.shl (i32.mul (local.get $j) (local.get $ldb)) (i32.const 2)))
+          (i32.shl (local.get $ldb) (i32.const 2))
+          (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $j4_loop)))
       (block $j_done (loop $j_loop
         (br_if $j_done (i32.ge_s (local.get $j) (local.get $N)))
         (local.set $pa (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $lda)) (i32.const 2))))
@@ -264,7 +328,7 @@
 
   ;; C[M x N] (+)= op(A) * op(B). flags: 1 = A transposed (A is K x M, lda its row length),
   ;; 2 = B transposed (B is N x K), 4 = accumulate into C (else C is overwritten). Byte addresses.
-  (func (export "gemm") (param $flags i32) (param $M i32) (param $N i32) (param $K i32)
+  (func $gemm (export "gemm") (param $flags i32) (param $M i32) (param $N i32) (param $K i32)
         (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32)
     (local $ars i32) (local $acs i32) (local $brs i32) (local $bcs i32)
     (local $jc i32) (local $nc i32) (local $pc i32) (local $kc i32) (local $ic i32) (local $mc i32)
@@ -456,15 +520,55 @@
       (local.set $img (i32.add (local.get $img) (i32.const 1)))
       (br $img_loop))))
 
-  (func (export "im2col") (param $x i32) (param $images i32) (param $C i32) (param $H i32) (param $W i32)
+  (func $im2col (export "im2col") (param $x i32) (param $images i32) (param $C i32) (param $H i32) (param $W i32)
         (param $kh i32) (param $kw i32) (param $padH i32) (param $padW i32) (param $outH i32) (param $outW i32)
         (param $cols i32) (param $ld i32)
     (call $unroll (i32.const 0) (local.get $x) (local.get $images) (local.get $C) (local.get $H) (local.get $W)
       (local.get $kh) (local.get $kw) (local.get $padH) (local.get $padW) (local.get $outH) (local.get $outW) (local.get $cols) (local.get $ld)))
 
-  (func (export "col2im_add") (param $x i32) (param $images i32) (param $C i32) (param $H i32) (param $W i32)
+  (func $col2im_add (export "col2im_add") (param $x i32) (param $images i32) (param $C i32) (param $H i32) (param $W i32)
         (param $kh i32) (param $kw i32) (param $padH i32) (param $padW i32) (param $outH i32) (param $outW i32)
         (param $cols i32) (param $ld i32)
     (call $unroll (i32.const 1) (local.get $x) (local.get $images) (local.get $C) (local.get $H) (local.get $W)
       (local.get $kh) (local.get $kw) (local.get $padH) (local.get $padW) (local.get $outH) (local.get $outW) (local.get $cols) (local.get $ld)))
+
+  ;; A convolution's product out[O x ld] (image i's P outputs of map o at o * ld + i * P) laid out as
+  ;; the layer's output dst[images, O, P], each map's bias added and, when $relu, negatives (and NaN)
+  ;; made 0: dst = v > 0 ? v : 0 as the TypeScript pass writes it (pmax(0, v) is exactly that).
+  (func $bias_act (export "bias_act") (param $out i32) (param $ld i32) (param $images i32) (param $O i32) (param $P i32)
+        (param $bias i32) (param $relu i32) (param $dst i32)
+    (local $i i32) (local $o i32) (local $src i32) (local $n i32) (local $b f32) (local $bv v128) (local $v v128) (local $x f32)
+    (local.set $i (i32.const 0))
+    (block $i_done (loop $i_loop
+      (br_if $i_done (i32.ge_s (local.get $i) (local.get $images)))
+      (local.set $o (i32.const 0))
+      (block $o_done (loop $o_loop
+        (br_if $o_done (i32.ge_s (local.get $o) (local.get $O)))
+        (local.set $src (i32.add (local.get $out)
+          (i32.shl (i32.add (i32.mul (local.get $o) (local.get $ld)) (i32.mul (local.get $i) (local.get $P))) (i32.const 2))))
+        (local.set $b (f32.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
+        (local.set $bv (f32x4.splat (local.get $b)))
+        (local.set $n (local.get $P))
+        (block $v_done (loop $v
+          (br_if $v_done (i32.lt_s (local.get $n) (i32.const 4)))
+          (local.set $v (f32x4.add (v128.load (local.get $src)) (local.get $bv)))
+          (if (local.get $relu) (then (local.set $v (f32x4.pmax (v128.const f32x4 0 0 0 0) (local.get $v)))))
+          (v128.store (local.get $dst) (local.get $v))
+          (local.set $src (i32.add (local.get $src) (i32.const 16)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+          (br $v)))
+        (block $s_done (loop $t
+          (br_if $s_done (i32.le_s (local.get $n) (i32.const 0)))
+          (local.set $x (f32.add (f32.load (local.get $src)) (local.get $b)))
+          (if (local.get $relu) (then (local.set $x (select (local.get $x) (f32.const 0) (f32.gt (local.get $x) (f32.const 0))))))
+          (f32.store (local.get $dst) (local.get $x))
+          (local.set $src (i32.add (local.get $src) (i32.const 4)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $t)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $o_loop)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $i_loop))))
 )

@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
  */
 export interface ExtensionOptions {
   readonly quick: boolean;
+  /** Time the training epoch over every MNIST training digit instead of estimating it from a part. */
+  readonly fullEpoch?: boolean;
   /** The model folder the rest of the benchmark measured (a temporary random-weight one if none is trained). */
   readonly modelDir: string;
   /** Progress lines (they go to stderr, so --json's last stdout line stays the JSON object). */

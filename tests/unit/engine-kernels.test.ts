@@ -38,6 +38,8 @@ describe('gemm: WebAssembly SIMD against the TypeScript reference', () => {
   const shapes: [number, number, number][] = [
     [1, 1, 1], [1, 9, 3], [3, 5, 7], [4, 8, 1], [5, 9, 2], [7, 15, 17], [8, 16, 4], [13, 31, 255], [2, 3, 257],
     [127, 9, 11], [129, 33, 5], [6, 2049, 3], [16, 100, 150], [6, 1568, 25], [16, 150, 2000], [150, 2000, 16], [64, 84, 120], [10, 84, 32],
+    // one image's dense layers and C5 (few rows, B transposed): four columns at a time, then the rest
+    [1, 120, 400], [1, 84, 120], [1, 10, 84], [2, 13, 6], [3, 7, 9], [1, 4, 3], [2, 8, 0],
   ];
   for (const [m, n, k] of shapes) {
     for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
@@ -147,6 +149,36 @@ describe('conv2d and dense on both kernel sets', () => {
     xin.set(x);
     wasm.unrolling!.im2col(g, xin, 3, cols, ld);
     expect([...cols]).toEqual([...ref]);
+  });
+
+  it('the SIMD layout pass writes what the TypeScript one writes: bias, ReLU (NaN and -0 to 0), every edge', () => {
+    for (const [images, O, P] of [[3, 5, 7], [1, 6, 784], [2, 16, 100], [4, 3, 1], [2, 2, 6]]) {
+      const ld = images * P;
+      const out = random(rng, O * ld);
+      // values the ReLU must decide on exactly: NaN, -0, 0, a negative that the bias makes positive
+      out[0] = NaN; out[1 % out.length] = -0; out[2 % out.length] = 0; out[out.length - 1] = -0.25;
+      const bias = random(rng, O);
+      for (const relu of [false, true]) {
+        const ref = new Float32Array(images * O * P);
+        for (let i = 0; i < images; i++) {
+          for (let o = 0; o < O; o++) {
+            for (let p = 0; p < P; p++) {
+              const v = out[o * ld + i * P + p] + bias[o];
+              ref[(i * O + o) * P + p] = relu ? (v > 0 ? v : 0) : v;
+            }
+          }
+        }
+        const ws = wasm.workspace(2 * O * ld + O + 4, 0)!;
+        const wOut = ws.subarray(0, O * ld), wBias = ws.subarray(O * ld, O * ld + O), dst = ws.subarray(O * ld + O, O * ld + O + images * O * P + 4);
+        wOut.set(out);
+        wBias.set(bias);
+        dst.fill(7);
+        wasm.unrolling!.biasActivation(wOut, ld, images, O, P, wBias, relu, dst);
+        expect([...dst.subarray(0, images * O * P)].map((v) => Object.is(v, -0) ? '-0' : v)).toEqual([...ref].map((v) => Object.is(v, -0) ? '-0' : v));
+        // nothing past the output is written
+        expect([...dst.subarray(images * O * P)]).toEqual([7, 7, 7, 7]);
+      }
+    }
   });
 
   it('dense forward and backward', () => {

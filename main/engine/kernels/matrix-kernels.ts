@@ -44,6 +44,11 @@ export interface Unrolling {
   im2col(g: UnrollGeometry, x: Float32Array, images: number, cols: Float32Array, ld: number): void;
   /** x += the receptive fields' gradients in cols. */
   col2imAdd(g: UnrollGeometry, x: Float32Array, images: number, cols: Float32Array, ld: number): void;
+  /**
+   * The product out[O x ld] (image i's P outputs of map o at o * ld + i * P) as dst[images, O, P], plus
+   * bias[o] (O floats), then with `relu` v > 0 ? v : 0. Every array a view into the workspace.
+   */
+  biasActivation(out: Float32Array, ld: number, images: number, O: number, P: number, bias: Float32Array, relu: boolean, dst: Float32Array): void;
 }
 
 /** op(A) * op(B) with both transposed: no layer needs it, so a plain loop. */

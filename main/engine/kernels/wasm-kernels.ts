@@ -15,6 +15,7 @@ interface KernelExports {
   gemm(flags: number, m: number, n: number, k: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
   im2col: UnrollExport;
   col2im_add: UnrollExport;
+  bias_act(out: number, ld: number, images: number, O: number, P: number, bias: number, relu: number, dst: number): void;
 }
 type UnrollExport = (x: number, images: number, C: number, H: number, W: number, kh: number, kw: number,
   padH: number, padW: number, outH: number, outW: number, cols: number, ld: number) => void;
@@ -55,6 +56,12 @@ class WasmKernels implements MatrixKernels {
     this.unrolling = {
       im2col: (g, x, images, cols, ld) => call(ex.im2col, g, x, images, cols, ld),
       col2imAdd: (g, x, images, cols, ld) => call(ex.col2im_add, g, x, images, cols, ld),
+      biasActivation: (out, ld, images, O, P, bias, relu, dst) => {
+        this.inside(out, 'out');
+        this.inside(bias, 'bias');
+        this.inside(dst, 'dst');
+        ex.bias_act(out.byteOffset, ld, images, O, P, bias.byteOffset, relu ? 1 : 0, dst.byteOffset);
+      },
     };
   }
 
@@ -112,7 +119,7 @@ export function createWasmKernels(bytes: Uint8Array): MatrixKernels {
   const api = wasmApi();
   const instance = new api.Instance(new api.Module(bytes), {});
   const ex = instance.exports as unknown as KernelExports;
-  for (const name of ['gemm', 'im2col', 'col2im_add', 'memory', 'heap_base'] as const) {
+  for (const name of ['gemm', 'im2col', 'col2im_add', 'bias_act', 'memory', 'heap_base'] as const) {
     if (!ex[name]) throw new Error(`the kernel module lacks its ${name} export`);
   }
   return new WasmKernels(ex);

@@ -139,6 +139,21 @@ function scratchFor(kernels: MatrixKernels, floats: number, staging: number, giv
   return given && given.length >= floats ? given : new Float32Array(floats);
 }
 
+/**
+ * Unrolls images n0..n0+nb of x into cols (rows ld long, image i at column i*P): with the kernels' own
+ * unrolling on a copy of the images in their workspace (`xin`), else with the loops above.
+ */
+function unrollBlock(g: Conv2dGeometry, x: Float32Array, n0: number, nb: number, cols: Float32Array, ld: number, unroll: Unrolling | null, xin: Float32Array): void {
+  if (unroll) {
+    const image = g.inC * g.inH * g.inW;
+    xin.set(x.subarray(n0 * image, (n0 + nb) * image));
+    unroll.im2col(g, xin, nb, cols, ld);
+  } else {
+    const P = g.outH * g.outW;
+    for (let i = 0; i < nb; i++) im2col(g, x, n0 + i, cols, i * P, ld);
+  }
+}
+
 /** rows[(n*P + p) x K]: every receptive field of the batch as one row. */
 function im2row(g: Conv2dGeometry, x: Float32Array, rows: Float32Array): void {
   const { inC, inH, inW, kh, kw, strideH, strideW, padH, padW, outH, outW } = g;
@@ -230,20 +245,28 @@ export function conv2dForwardInto(
   const L = block * P;
   const unroll = unrollingFor(g, kernels);
   const image = g.inC * g.inH * g.inW;
-  const work = scratchFor(kernels, K * L + O * L + (unroll ? block * image : 0), O * K, scratch);
+  // with the kernels' unrolling, their layout pass too: it writes the block's output (and reads the
+  // bias) in their workspace, and one copy takes it to y
+  const work = scratchFor(kernels, K * L + O * L + (unroll ? block * image + O * L + O : 0), O * K, scratch);
   const cols = work.subarray(0, K * L);
   const out = work.subarray(K * L, K * L + O * L);
-  const xin = work.subarray(K * L + O * L);
+  const xin = work.subarray(K * L + O * L, K * L + O * L + block * image);
+  const yout = work.subarray(K * L + O * L + block * image, K * L + 2 * O * L + block * image);
+  const bin = work.subarray(K * L + 2 * O * L + block * image, K * L + 2 * O * L + block * image + O);
+  if (unroll) {
+    if (b) bin.set(b.subarray(0, O));
+    else bin.fill(0);
+  }
   for (let n0 = 0; n0 < g.batch; n0 += block) {
     const nb = Math.min(block, g.batch - n0);
     const ld = nb * P;
-    if (unroll) {
-      xin.set(x.subarray(n0 * image, (n0 + nb) * image));
-      unroll.im2col(g, xin, nb, cols, ld);
-    } else {
-      for (let i = 0; i < nb; i++) im2col(g, x, n0 + i, cols, i * P, ld);
-    }
+    unrollBlock(g, x, n0, nb, cols, ld, unroll, xin);
     kernels.gemm(false, false, O, ld, K, w, 0, cols, 0, out, 0, false);
+    if (unroll) {
+      unroll.biasActivation(out, ld, nb, O, P, bin, relu, yout);
+      y.set(yout.subarray(0, nb * O * P), n0 * O * P);
+      continue;
+    }
     // out[o, i*P + p] -> y[n0 + i, o, p], plus the bias (and the ReLU, when fused: one pass less)
     for (let i = 0; i < nb; i++) {
       for (let o = 0; o < O; o++) {
@@ -341,12 +364,8 @@ export function conv2dBackwardInto(
   for (let n0 = 0; n0 < g.batch; n0 += block) {
     const nb = Math.min(block, g.batch - n0);
     const ld = nb * P;
-    if (unroll) {
-      xin.set(x.subarray(n0 * image, (n0 + nb) * image));
-      unroll.im2col(g, xin, nb, cols, ld);
-    }
+    unrollBlock(g, x, n0, nb, cols, ld, unroll, xin);
     for (let i = 0; i < nb; i++) {
-      if (!unroll) im2col(g, x, n0 + i, cols, i * P, ld);
       for (let o = 0; o < O; o++) {
         const src = ((n0 + i) * O + o) * P;
         const dst = o * ld + i * P;
