@@ -45,14 +45,18 @@ export const ExplainDrawingResponseSchema = z.strictObject({
     /** Per pixel: the mean drop of that probability over the patches covering it. */
     map: attribution,
   }),
+  /** Each stroke left out; when nothing is left to read there are no probabilities (a blank field means nothing). */
   strokes: z.array(
-    z.strictObject({
-      probabilities,
-      top: DigitSchema,
-      empty: z.boolean(),
-      /** The watched probability without this stroke minus with it. */
-      change: z.number(),
-    }),
+    z.discriminatedUnion('empty', [
+      z.strictObject({
+        probabilities,
+        top: DigitSchema,
+        empty: z.literal(false),
+        /** The watched probability without this stroke minus with it. */
+        change: z.number(),
+      }),
+      z.strictObject({ probabilities: z.null(), top: z.null(), empty: z.literal(true), change: z.null() }),
+    ]),
   ),
   deciding: z.int().min(0).nullable(),
   /** The ink has more strokes than stroke what-if takes (then `strokes` is empty). */

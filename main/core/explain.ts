@@ -90,10 +90,13 @@ export async function explainDrawing(model: LoadedModel, modelId: string, pipeli
   // re-fitted and re-centred without it), then one batch through ONNX Runtime.
   const omitted = request.ink.strokes.length > MAX_WHAT_IF_STROKES;
   const inks = prepared.empty || omitted ? [] : inksWithoutEachStroke(request.ink);
+  // A stroke whose removal leaves nothing to read is not classified: a blank field's probabilities say
+  // nothing about the drawing.
   const preparedWithout = inks.map(prepare);
-  const images = new Float32Array(inks.length * SIDE * SIDE);
-  preparedWithout.forEach((p, i) => images.set(p.image28, i * SIDE * SIDE));
-  const without = inks.length > 0 ? await classify(images, inks.length) : new Float32Array(0);
+  const readable = preparedWithout.filter((p) => !p.empty);
+  const images = new Float32Array(readable.length * SIDE * SIDE);
+  readable.forEach((p, i) => images.set(p.image28, i * SIDE * SIDE));
+  const without = readable.length > 0 ? await classify(images, readable.length) : new Float32Array(0);
   const what = strokeWhatIf(whole, without, preparedWithout.map((p) => p.empty), target);
   const t3 = performance.now();
 

@@ -68,6 +68,20 @@ for (const arch of ['modern', 'classic'] as const) {
   });
 }
 
+test('Why: a drawing of one stroke says nothing is left to read without it, and shows no probability for a blank field', async ({ page }) => {
+  const one = readInks('tos.jsonl').find((ink) => ink.strokes.length === 1);
+  if (!one) throw new Error('tos.jsonl has no digit drawn in one stroke');
+  await openApp(page);
+  await openWhy(page);
+  await drawInk(page, one);
+  const truth = await oracleFor(page);
+  expect(truth.strokes).toEqual([{ probabilities: null, top: null, empty: true, change: null }]);
+  const row = page.getByTestId('what-if-row-0');
+  await expect(page.getByTestId('what-if-nothing-0')).toHaveText('Without it, nothing is left to read');
+  await expect(row).not.toContainText('%');
+  await expect(page.getByTestId('what-if-verdict')).toHaveText('Stroke 1 is the whole drawing.');
+});
+
 test('Why: picking the class and a class to compare with, by mouse and by keyboard', async ({ page }) => {
   await openApp(page);
   await openWhy(page);

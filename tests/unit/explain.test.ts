@@ -219,6 +219,20 @@ describe('attribution methods on cases with a known answer', () => {
     // no stroke supports class 0
     expect(strokeWhatIf(whole, without, [false, false, false], { target: 0, versus: null }).deciding).toBeNull();
   });
+
+  it('stroke what-if gives no probabilities where nothing is left to read', () => {
+    // the only stroke: it is the whole drawing, and without it there is nothing to read
+    const only = strokeWhatIf([0, 0, 0, 0, 0, 0, 0, 1, 0, 0], new Float32Array(0), [true], { target: 7, versus: null });
+    expect(only.strokes).toEqual([{ probabilities: null, top: null, empty: true, change: null }]);
+    expect(only.deciding).toBe(0);
+    // two strokes, the second a lone dot the pipeline drops: removing the first leaves nothing; only the second has a row
+    const whole = [0.1, 0.6, 0.3, 0, 0, 0, 0, 0, 0, 0];
+    const two = strokeWhatIf(whole, Float32Array.from([0.1, 0.7, 0.2, 0, 0, 0, 0, 0, 0, 0]), [true, false], { target: 1, versus: null });
+    expect(two.strokes[0].empty).toBe(true);
+    expect(two.strokes[1]).toMatchObject({ empty: false, top: 1 });
+    expect(two.deciding).toBeNull();
+    expect(() => strokeWhatIf(whole, new Float32Array(20), [true, false], { target: 1, versus: null })).toThrow(RangeError);
+  });
 });
 
 describe('explainDrawing through the core', () => {
@@ -236,7 +250,8 @@ describe('explainDrawing through the core', () => {
       const parts = inksWithoutEachStroke({ strokes: ink.strokes });
       for (const [s, part] of parts.entries()) {
         const alone = await core.predict({ ink: part, modelId: arch });
-        response.strokes[s].probabilities.forEach((p, k) => expect(p, `${arch} stroke ${s}`).toBeCloseTo(alone.probabilities[k], 6));
+        expect(response.strokes[s].empty).toBe(false);
+        response.strokes[s].probabilities?.forEach((p, k) => expect(p, `${arch} stroke ${s}`).toBeCloseTo(alone.probabilities[k], 6));
         expect(response.strokes[s].top).toBe(alone.top);
       }
       const saliencyAgain = saliency(engines.get(arch)!, predicted.input.data, 28, { target: response.target, versus: null });
@@ -254,6 +269,17 @@ describe('explainDrawing through the core', () => {
     // the winner compared with itself (the pen made it the versus class): explained alone
     const alone = await core.explainDrawing({ ink: { strokes: ink.strokes }, versus: r.top });
     expect([alone.target, alone.versus]).toEqual([r.top, null]);
+  });
+
+  it('a drawing of one stroke: without it nothing is left to read, and no blank-field probabilities are reported', async () => {
+    const ink = (await unipenInks(60)).find((i) => i.strokes.length === 1)!;
+    expect(ink).toBeDefined();
+    for (const arch of ARCHS) {
+      const r = ExplainDrawingResponseSchema.parse(await core.explainDrawing({ ink: { strokes: ink.strokes }, modelId: arch }));
+      expect(r.empty).toBe(false);
+      expect(r.strokes).toEqual([{ probabilities: null, top: null, empty: true, change: null }]);
+      expect(r.deciding).toBe(0);
+    }
   });
 
   it('answers an empty drawing without strokes to weigh', async () => {
