@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ApiError, type Requests, type Responses } from '../api/contract.ts';
 import type { LoadedModel } from '../api/core-port.ts';
 import { buildNetwork, type Network } from '../engine/index.ts';
-import { inksWithoutEachStroke, integratedGradients, occlusion, saliency, strokeWhatIf, type ClassifyImages, type ExplainTarget } from '../explain/index.ts';
+import { inksWithoutEachStroke, integratedGradients, occlusion, preActivationNetwork, preActivations, saliency, strokeWhatIf, type ClassifyImages, type ExplainTarget, type LayerValues, type PreActivationNetwork } from '../explain/index.ts';
 import { IMAGE_SIZE } from '../ink/preprocess.ts';
 import { InkError } from '../ink/types.ts';
 import type { InkPipeline } from './ink-pipeline.ts';
@@ -24,6 +24,19 @@ function engineOf(model: LoadedModel): Network {
     engines.set(model, net);
   }
   return net;
+}
+
+/** The engine network with activations split off, built once per loaded model (see pre-activations.ts). */
+const preNetworks = new WeakMap<LoadedModel, PreActivationNetwork>();
+
+/** Every layer's values before its activation function for one network input (the predict pass's). */
+export function preActivationsOf(model: LoadedModel, networkInput: Float32Array): LayerValues[] {
+  let pre = preNetworks.get(model);
+  if (!pre) {
+    pre = preActivationNetwork(model.spec, model.weights);
+    preNetworks.set(model, pre);
+  }
+  return preActivations(pre, networkInput);
 }
 
 /** 28x28 images -> the network's input -> ONNX Runtime, one batch: the predict path after the ink pipeline. */
