@@ -108,6 +108,28 @@ export const TopActivationsProgressSchema = z.strictObject({
   total: z.int().min(0),
 });
 
+/** The person's own samples that excite a unit most (the MNIST list's companion); searched 0 = no samples yet. */
+export const TopOwnSamplesRequestSchema = TopActivationsRequestSchema;
+
+export const TopOwnSamplesResponseSchema = z.strictObject({
+  modelId: ModelIdSchema,
+  layer: LayerNameSchema,
+  unit: z.int().min(0),
+  lowIsStrong: z.boolean(),
+  /** The samples searched (all of the person's samples). */
+  searched: z.int().min(0),
+  examples: z.array(z.strictObject({
+    sampleId: z.string(),
+    label: DigitSchema,
+    /** The unit's value at its strongest position. */
+    value: z.number(),
+    /** The receptive field of that position in the 28x28 image (inclusive, clipped). */
+    field: fieldRect,
+  })),
+  /** The examples' 28x28 images in [0, 1], one after another. */
+  images: Float32ArraySchema,
+});
+
 // ---------------------------------------------------------------- feature visualization
 
 export const FeatureVisualizationRequestSchema = TopActivationsRequestSchema;

@@ -10,6 +10,7 @@ import { fineTuneOptions, MIN_SAMPLES, TrainingService, type ReplaySet, type Tra
 import { asApiError } from './errors.ts';
 import type { InkPipeline } from './ink-pipeline.ts';
 import { toEpoch, toProgress, trainingResult } from './training-result.ts';
+import { OwnSampleTops } from './top-activations-own.ts';
 
 /** Samples per digit the gallery calls enough for a fine-tune to learn a person's way of writing it. */
 export const ENOUGH_PER_DIGIT = 10;
@@ -63,6 +64,8 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
   const images = new Map<string, Float32Array>();
   /** modelId -> sample id -> the digit that model reads. A model folder never changes under its id. */
   const predictions = new Map<string, Map<string, number>>();
+  /** Each model's top-activating samples among the person's, rebuilt when the samples change. */
+  const ownTops = new OwnSampleTops(host.pipeline);
   let running: RunningJob | null = null;
   let last: TrainingOutcome | null = null;
 
@@ -188,6 +191,12 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
         ...(req.how === 'corrected' && req.modelId !== undefined ? { modelId: req.modelId } : {}),
       });
       return { sample: summary(sample), ...changed() };
+    }),
+
+    topOwnSamples: guard(async (req) => {
+      const id = req.modelId ?? host.activeId();
+      const samples = store.list().map((s) => ({ id: s.id, label: s.label, image28: image28(s) }));
+      return host.withModel(id, (model) => ownTops.unit(model, id, samples, req.layer, req.unit));
     }),
 
     listSamples: guard(async (req) => {

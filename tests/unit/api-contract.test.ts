@@ -17,6 +17,7 @@ const VALID: { [M in DataFolderMethod]: Requests[M] } = {
   exportSamples: { format: 'zip' },
   importSamples: { fileName: 'a.jsonl', bytes: new Uint8Array([123, 125]) },
   sampleConfusion: {},
+  topOwnSamples: { layer: 'C1', unit: 0 },
   startTraining: {},
   cancelTraining: {},
   trainingStatus: {},
