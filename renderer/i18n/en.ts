@@ -464,6 +464,13 @@ export const en = {
     topBuilding: 'Reading the MNIST test digits for every unit of this model (once, then kept): {{done}} of {{total}}…',
     topFailed: 'The top digits could not be computed: {{message}}',
     topItem: 'MNIST test digit {{index}}, a {{label}}, value {{value}}',
+    ownTitle: 'Your samples that excite it most',
+    ownHow: 'The {{count}} of your {{searched}} samples with the highest value at this unit’s strongest position, read by the model; the outline is what that position sees.',
+    ownHowRbf: 'The {{count}} of your {{searched}} samples closest to this unit’s code (the smallest distance), read by the model.',
+    ownEmpty: 'You have no samples yet. Save drawings with their label (My samples tab) and the ones that excite this unit most appear here.',
+    ownLoading: 'Reading your samples…',
+    ownFailed: 'Your samples could not be read: {{message}}',
+    ownItem: 'Your sample of a {{label}}, value {{value}}',
   },
   notice: {
     title: 'Model fallback.',

@@ -466,6 +466,13 @@ export const zhCN: Resources = {
     topBuilding: '正在为此模型的每个单元读取 MNIST 测试数字（只算一次，之后保存）：{{done}} / {{total}}…',
     topFailed: '无法计算最能激发它的数字：{{message}}',
     topItem: 'MNIST 测试数字 {{index}}，是 {{label}}，值 {{value}}',
+    ownTitle: '最能激发它的你自己的样本',
+    ownHow: '在你的 {{searched}} 个样本中，这个单元最强位置上数值最高的 {{count}} 个（由模型读取）；方框是该位置看到的区域。',
+    ownHowRbf: '在你的 {{searched}} 个样本中，离这个单元的编码最近（距离最小）的 {{count}} 个（由模型读取）。',
+    ownEmpty: '你还没有样本。在“我的样本”页保存带标签的手写数字后，最能激发这个单元的样本会显示在这里。',
+    ownLoading: '正在读取你的样本…',
+    ownFailed: '无法读取你的样本：{{message}}',
+    ownItem: '你写的 {{label}}，数值 {{value}}',
   },
   notice: {
     title: '已改用内置模型。',
