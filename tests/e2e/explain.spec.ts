@@ -262,3 +262,56 @@ test('Layers: without samples, the own-samples list says how to get some', async
     await rm(dataDir, { recursive: true, force: true });
   }
 });
+
+for (const language of ['en', 'zh-CN'] as const) {
+  test(`screenshots of the layer values, the F6 codes, own samples and a one-stroke what-if in ${language} (EXPLAIN_SHOTS=1)`, async ({ page }) => {
+    test.skip(!process.env.EXPLAIN_SHOTS, 'screenshots only on request');
+    test.setTimeout(600_000);
+    const dir = process.env.EXPLAIN_SHOTS_DIR ?? 'test-results/shots/explain';
+    mkdirSync(dir, { recursive: true });
+    const seeded = await startSeededServer();
+    const one = readInks('tos.jsonl').find((ink) => ink.strokes.length === 1)!;
+    try {
+      await openScreens(page, seeded, language);
+      for (const [w, h] of [[1600, 1000], [1024, 768]] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        for (const arch of ['modern', 'classic'] as const) {
+          await page.getByTestId('tab-layers').click();
+          await switchModel(page, arch);
+          await page.getByTestId('drawing-field').focus();
+          await page.keyboard.press('Delete');
+          await drawInk(page, SEVEN);
+          await settledPrediction(page);
+          await page.getByTestId('values-switcher').locator('[data-value=pre]').click();
+          await expect(page.getByTestId('layers')).toHaveAttribute('data-values', 'pre');
+          await page.getByTestId('layer-C3').scrollIntoViewIfNeeded();
+          await page.screenshot({ path: `${dir}/values-pre-${arch}-${language}-${w}x${h}.png` });
+          await page.getByTestId('values-switcher').locator('[data-value=post]').click();
+          await expect(page.getByTestId('layers')).toHaveAttribute('data-values', 'post');
+          if (arch === 'classic') {
+            await page.getByTestId('f6-bitmaps').scrollIntoViewIfNeeded();
+            await page.screenshot({ path: `${dir}/f6-codes-${language}-${w}x${h}.png` });
+          }
+          const map = page.getByTestId('maps-C3').locator('canvas').nth(5);
+          await map.scrollIntoViewIfNeeded();
+          await map.click();
+          await expect(page.getByTestId('map-detail').getByTestId('own-top-examples')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+          await expect(page.getByTestId('map-detail').getByTestId('top-examples')).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+          await page.getByTestId('map-detail').getByTestId('own-top-examples').scrollIntoViewIfNeeded();
+          await page.screenshot({ path: `${dir}/own-${arch}-${language}-${w}x${h}.png` });
+          await page.keyboard.press('Escape');
+        }
+        await page.getByTestId('tab-explain').click();
+        await page.getByTestId('drawing-field').focus();
+        await page.keyboard.press('Delete');
+        await drawInk(page, one);
+        await settledPrediction(page);
+        await settledExplanation(page);
+        await page.getByTestId('stroke-what-if').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: `${dir}/one-stroke-${language}-${w}x${h}.png` });
+      }
+    } finally {
+      await seeded.stop();
+    }
+  });
+}
