@@ -51,38 +51,38 @@ export function TopExamples({ modelId, layer, unit }: { modelId: string; layer: 
     <section className="top-examples" aria-labelledby="top-examples-title">
       <FeatureVisView modelId={modelId} layer={layer} unit={unit} />
       <div className="top-examples__lists">
-      <div className="top-examples__list" data-testid="top-examples" data-state={answer?.state ?? (error ? 'failed' : 'loading')}>
-      <h3 id="top-examples-title">{t('explain.topTitle')}</h3>
-      {error && <p className="error small">{t('explain.topFailed', { message: error })}</p>}
-      {answer?.state === 'failed' && <p className="error small">{t('explain.topFailed', { message: answer.message })}</p>}
-      {answer?.state === 'building' && (
-        <div className="top-examples__progress" role="status">
-          <span className="small muted">{t('explain.topBuilding', { done: format.integer(answer.done), total: format.integer(answer.total) })}</span>
-          <progress max={answer.total || 1} value={answer.done} />
+        <div className="top-examples__list" data-testid="top-examples" data-state={answer?.state ?? (error ? 'failed' : 'loading')}>
+          <h3 id="top-examples-title">{t('explain.topTitle')}</h3>
+          {error && <p className="error small">{t('explain.topFailed', { message: error })}</p>}
+          {answer?.state === 'failed' && <p className="error small">{t('explain.topFailed', { message: answer.message })}</p>}
+          {answer?.state === 'building' && (
+            <div className="top-examples__progress" role="status">
+              <span className="small muted">{t('explain.topBuilding', { done: format.integer(answer.done), total: format.integer(answer.total) })}</span>
+              <progress max={answer.total || 1} value={answer.done} />
+            </div>
+          )}
+          {answer?.state === 'ready' && (
+            <>
+              <p className="muted small">{t(answer.lowIsStrong ? 'explain.topHowRbf' : 'explain.topHow', { count: answer.examples.length, searched: format.integer(answer.searched) })}</p>
+              <ol className="top-examples__grid">
+                {answer.examples.map((x, i) => (
+                  <li key={x.index} className="top-examples__item" data-testid={`top-example-${i}`} data-index={x.index} data-value={x.value}>
+                    <GrayImage
+                      image={{ width: 28, height: 28, data: answer.images.subarray(i * 784, (i + 1) * 784) }}
+                      displaySize={THUMB}
+                      label={t('explain.topItem', { index: x.index, label: x.label, value: format.value(x.value) })}
+                      outline={x.field}
+                    />
+                    <span className="small">
+                      <b>{x.label}</b> <span className="muted">{format.value(x.value)}</span>
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
         </div>
-      )}
-      {answer?.state === 'ready' && (
-        <>
-          <p className="muted small">{t(answer.lowIsStrong ? 'explain.topHowRbf' : 'explain.topHow', { count: answer.examples.length, searched: format.integer(answer.searched) })}</p>
-          <ol className="top-examples__grid">
-            {answer.examples.map((x, i) => (
-              <li key={x.index} className="top-examples__item" data-testid={`top-example-${i}`} data-index={x.index} data-value={x.value}>
-                <GrayImage
-                  image={{ width: 28, height: 28, data: answer.images.subarray(i * 784, (i + 1) * 784) }}
-                  displaySize={THUMB}
-                  label={t('explain.topItem', { index: x.index, label: x.label, value: format.value(x.value) })}
-                  outline={x.field}
-                />
-                <span className="small">
-                  <b>{x.label}</b> <span className="muted">{format.value(x.value)}</span>
-                </span>
-              </li>
-            ))}
-          </ol>
-        </>
-      )}
-      </div>
-      <OwnTopExamples modelId={modelId} layer={layer} unit={unit} />
+        <OwnTopExamples modelId={modelId} layer={layer} unit={unit} />
       </div>
     </section>
   );
