@@ -45,14 +45,18 @@ export const ExplainDrawingResponseSchema = z.strictObject({
     /** Per pixel: the mean drop of that probability over the patches covering it. */
     map: attribution,
   }),
+  /** Each stroke left out; when nothing is left to read there are no probabilities (a blank field means nothing). */
   strokes: z.array(
-    z.strictObject({
-      probabilities,
-      top: DigitSchema,
-      empty: z.boolean(),
-      /** The watched probability without this stroke minus with it. */
-      change: z.number(),
-    }),
+    z.discriminatedUnion('empty', [
+      z.strictObject({
+        probabilities,
+        top: DigitSchema,
+        empty: z.literal(false),
+        /** The watched probability without this stroke minus with it. */
+        change: z.number(),
+      }),
+      z.strictObject({ probabilities: z.null(), top: z.null(), empty: z.literal(true), change: z.null() }),
+    ]),
   ),
   deciding: z.int().min(0).nullable(),
   /** The ink has more strokes than stroke what-if takes (then `strokes` is empty). */
@@ -102,6 +106,28 @@ export const TopActivationsProgressSchema = z.strictObject({
   state: z.enum(['building', 'ready', 'failed']),
   done: z.int().min(0),
   total: z.int().min(0),
+});
+
+/** The person's own samples that excite a unit most (the MNIST list's companion); searched 0 = no samples yet. */
+export const TopOwnSamplesRequestSchema = TopActivationsRequestSchema;
+
+export const TopOwnSamplesResponseSchema = z.strictObject({
+  modelId: ModelIdSchema,
+  layer: LayerNameSchema,
+  unit: z.int().min(0),
+  lowIsStrong: z.boolean(),
+  /** The samples searched (all of the person's samples). */
+  searched: z.int().min(0),
+  examples: z.array(z.strictObject({
+    sampleId: z.string(),
+    label: DigitSchema,
+    /** The unit's value at its strongest position. */
+    value: z.number(),
+    /** The receptive field of that position in the 28x28 image (inclusive, clipped). */
+    field: fieldRect,
+  })),
+  /** The examples' 28x28 images in [0, 1], one after another. */
+  images: Float32ArraySchema,
 });
 
 // ---------------------------------------------------------------- feature visualization

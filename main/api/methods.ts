@@ -64,6 +64,8 @@ export const METHODS = {
   exportSamples: method(S.ExportSamplesRequestSchema, S.ExportedFileSchema, personal),
   /** A file the page read, as bytes. */
   importSamples: method(S.ImportSamplesRequestSchema, S.ImportReportSchema, personal),
+  /** A unit's top-activating samples among the person's own (ONNX Runtime over them, kept until the samples change). */
+  topOwnSamples: method(X.TopOwnSamplesRequestSchema, X.TopOwnSamplesResponseSchema, personal),
   /** The samples under a model: the confusion matrix and the ids in each cell. */
   sampleConfusion: method(S.SampleConfusionRequestSchema, S.SampleConfusionSchema, personal),
   /** Per digit, what the active model is least sure about for this person (samples and drawings), and which digits to write next. */

@@ -205,6 +205,8 @@ export const PredictRequestSchema = z.strictObject({
   modelId: ModelIdSchema.optional(),
   /** Also return the ink pipeline's intermediate images. */
   withSteps: z.boolean().optional(),
+  /** Also return every layer's values before its activation function (the Layers tab's toggle). */
+  withPreActivations: z.boolean().optional(),
 });
 
 /** How the drawing became the network's input (the ink pipeline's intermediate images). */
@@ -244,6 +246,11 @@ export const PredictResponseSchema = z.strictObject({
   networkInput: ImageSchema,
   steps: PreprocessStepsSchema.optional(),
   activations: z.array(ActivationSchema),
+  /**
+   * When asked for: every layer's value before its activation function (weighted sum plus bias), from
+   * the engine on the same input and weights; a layer without an activation repeats its output.
+   */
+  preActivations: z.array(ActivationSchema).optional(),
   timing: z.strictObject({ preprocessMs: z.number().min(0), inferenceMs: z.number().min(0) }),
 });
 

@@ -15,7 +15,7 @@ import { scanModels, type ModelEntry, type ModelRoot } from '../versions/registr
 import { trainingResult } from './training-result.ts';
 import { judgeNonDigit, scoresLayer } from '../nondigit/verdict.ts';
 import { createLab } from './lab.ts';
-import { explainDrawing } from './explain.ts';
+import { explainDrawing, preActivationsOf } from './explain.ts';
 import { TopActivations, unitExamples } from './top-activations.ts';
 import { FeatureVisRunner } from './feature-vis.ts';
 import { networkInfo } from '../engine/arithmetic.ts';
@@ -342,6 +342,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         activations: result.activations.map((a) => ({ name: a.name, shape: [...a.shape], data: new Float32Array(a.data) })),
         timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1 },
       };
+      if (request.withPreActivations) response.preActivations = preActivationsOf(model, input).map((a) => ({ name: a.name, shape: [...a.shape], data: a.data }));
       if (request.withSteps) {
         const { cropped, fitted, centred } = prepared.steps;
         response.steps = {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ApiError, type Requests, type Responses } from '../api/contract.ts';
 import type { LoadedModel } from '../api/core-port.ts';
 import { buildNetwork, type Network } from '../engine/index.ts';
-import { inksWithoutEachStroke, integratedGradients, occlusion, saliency, strokeWhatIf, type ClassifyImages, type ExplainTarget } from '../explain/index.ts';
+import { inksWithoutEachStroke, integratedGradients, occlusion, preActivationNetwork, preActivations, saliency, strokeWhatIf, type ClassifyImages, type ExplainTarget, type LayerValues, type PreActivationNetwork } from '../explain/index.ts';
 import { IMAGE_SIZE } from '../ink/preprocess.ts';
 import { InkError } from '../ink/types.ts';
 import type { InkPipeline } from './ink-pipeline.ts';
@@ -24,6 +24,19 @@ function engineOf(model: LoadedModel): Network {
     engines.set(model, net);
   }
   return net;
+}
+
+/** The engine network with activations split off, built once per loaded model (see pre-activations.ts). */
+const preNetworks = new WeakMap<LoadedModel, PreActivationNetwork>();
+
+/** Every layer's values before its activation function for one network input (the predict pass's). */
+export function preActivationsOf(model: LoadedModel, networkInput: Float32Array): LayerValues[] {
+  let pre = preNetworks.get(model);
+  if (!pre) {
+    pre = preActivationNetwork(model.spec, model.weights);
+    preNetworks.set(model, pre);
+  }
+  return preActivations(pre, networkInput);
 }
 
 /** 28x28 images -> the network's input -> ONNX Runtime, one batch: the predict path after the ink pipeline. */
@@ -90,10 +103,13 @@ export async function explainDrawing(model: LoadedModel, modelId: string, pipeli
   // re-fitted and re-centred without it), then one batch through ONNX Runtime.
   const omitted = request.ink.strokes.length > MAX_WHAT_IF_STROKES;
   const inks = prepared.empty || omitted ? [] : inksWithoutEachStroke(request.ink);
+  // A stroke whose removal leaves nothing to read is not classified: a blank field's probabilities say
+  // nothing about the drawing.
   const preparedWithout = inks.map(prepare);
-  const images = new Float32Array(inks.length * SIDE * SIDE);
-  preparedWithout.forEach((p, i) => images.set(p.image28, i * SIDE * SIDE));
-  const without = inks.length > 0 ? await classify(images, inks.length) : new Float32Array(0);
+  const readable = preparedWithout.filter((p) => !p.empty);
+  const images = new Float32Array(readable.length * SIDE * SIDE);
+  readable.forEach((p, i) => images.set(p.image28, i * SIDE * SIDE));
+  const without = readable.length > 0 ? await classify(images, readable.length) : new Float32Array(0);
   const what = strokeWhatIf(whole, without, preparedWithout.map((p) => p.empty), target);
   const t3 = performance.now();
 

@@ -11,6 +11,7 @@ import { asApiError } from './errors.ts';
 import type { InkPipeline } from './ink-pipeline.ts';
 import { toEpoch, toProgress, trainingResult } from './training-result.ts';
 import { DrawingLog, personalInsight, topTwo } from './personal-insight.ts';
+import { OwnSampleTops } from './top-activations-own.ts';
 
 /** Samples per digit the gallery calls enough for a fine-tune to learn a person's way of writing it. */
 export const ENOUGH_PER_DIGIT = 10;
@@ -69,6 +70,8 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
   /** modelId -> sample id -> the ten probabilities that model gives it. A model folder never changes under its id. */
   const predictions = new Map<string, Map<string, Float32Array>>();
   const drawings = new DrawingLog();
+  /** Each model's top-activating samples among the person's, rebuilt when the samples change. */
+  const ownTops = new OwnSampleTops(host.pipeline);
   let running: RunningJob | null = null;
   let last: TrainingOutcome | null = null;
 
@@ -191,6 +194,12 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
       });
       if (req.how === 'corrected' && req.modelId !== undefined && req.modelId === host.activeId()) drawings.correction(req.modelId, req.label);
       return { sample: summary(sample), ...changed() };
+    }),
+
+    topOwnSamples: guard(async (req) => {
+      const id = req.modelId ?? host.activeId();
+      const samples = store.list().map((s) => ({ id: s.id, label: s.label, image28: image28(s) }));
+      return host.withModel(id, (model) => ownTops.unit(model, id, samples, req.layer, req.unit));
     }),
 
     listSamples: guard(async (req) => {

@@ -6,3 +6,4 @@ export * from './occlusion.ts';
 export * from './stroke-what-if.ts';
 export * from './top-activations.ts';
 export * from './feature-vis.ts';
+export * from './pre-activations.ts';

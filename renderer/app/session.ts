@@ -84,9 +84,9 @@ export function startSession(): () => void {
   let stopped = false;
   let shown: StudioTestHook['shown'] = null;
 
-  const scheduler = new PredictionScheduler<{ ink: WireInk; modelId: string; withSteps: boolean }, PredictResponse>(
+  const scheduler = new PredictionScheduler<{ ink: WireInk; modelId: string; withSteps: boolean; withPreActivations: boolean }, PredictResponse>(
     {
-      send: async (request) => (await api()).predict({ ink: request.ink, modelId: request.modelId, withSteps: request.withSteps }),
+      send: async (request) => (await api()).predict({ ink: request.ink, modelId: request.modelId, withSteps: request.withSteps, withPreActivations: request.withPreActivations }),
       apply: (response, request, seq) => {
         shown = { seq, ink: request.ink, top: response.top, modelId: response.modelId, empty: response.empty };
         actions.showPrediction({ response, ink: request.ink, seq });
@@ -114,14 +114,15 @@ export function startSession(): () => void {
 
   const requestPrediction = (state: StudioState): void => {
     if (!state.activeModelId) return;
-    scheduler.request({ ink: toWireInk(visibleStrokes(state.drawing)), modelId: state.activeModelId, withSteps: state.showSteps });
+    scheduler.request({ ink: toWireInk(visibleStrokes(state.drawing)), modelId: state.activeModelId, withSteps: state.showSteps, withPreActivations: state.layerValues === 'pre' });
   };
 
-  // Predict again whenever what the core would see changes: the strokes, the model, or whether steps are shown.
+  // Predict again whenever what the core would see changes: the strokes, the model, or whether steps
+  // (or the values before the activations) are shown.
   stops.push(
     useStudio.subscribe((state, previous) => {
       const inkChanged = state.drawing.strokes !== previous.drawing.strokes || state.drawing.active !== previous.drawing.active;
-      if (inkChanged || state.activeModelId !== previous.activeModelId || state.showSteps !== previous.showSteps) requestPrediction(state);
+      if (inkChanged || state.activeModelId !== previous.activeModelId || state.showSteps !== previous.showSteps || state.layerValues !== previous.layerValues) requestPrediction(state);
     }),
   );
 

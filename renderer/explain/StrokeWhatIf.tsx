@@ -76,14 +76,21 @@ export function StrokeWhatIf({ response, ink }: { response: Explanation; ink: Wi
               onBlur={() => explainActions.hoverStroke(null)}
             >
               <span className="what-if__index">{i + 1}</span>
-              <span className="what-if__reads">
-                {s.empty ? t('explain.withoutNothing') : t('explain.withoutReads', { digit: s.top, percent: format.percent(s.probabilities[s.top]) })}
-              </span>
-              <span className="muted small what-if__change">
-                {response.versus === null
-                  ? t('explain.changeOne', { target: response.target, before: format.percent(watched(response.probabilities)), after: format.percent(watched(s.probabilities)) })
-                  : t('explain.changeTwo', { target: response.target, versus: response.versus, before: format.percent(watched(response.probabilities)), after: format.percent(watched(s.probabilities)) })}
-              </span>
+              {s.empty ? (
+                // nothing drawn is left: the network's answer to a blank field would mean nothing, so none is shown
+                <span className="what-if__reads" data-testid={`what-if-nothing-${i}`}>
+                  {t('explain.withoutNothing')}
+                </span>
+              ) : (
+                <>
+                  <span className="what-if__reads">{t('explain.withoutReads', { digit: s.top, percent: format.percent(s.probabilities[s.top]) })}</span>
+                  <span className="muted small what-if__change">
+                    {response.versus === null
+                      ? t('explain.changeOne', { target: response.target, before: format.percent(watched(response.probabilities)), after: format.percent(watched(s.probabilities)) })
+                      : t('explain.changeTwo', { target: response.target, versus: response.versus, before: format.percent(watched(response.probabilities)), after: format.percent(watched(s.probabilities)) })}
+                  </span>
+                </>
+              )}
             </li>
           ))}
         </ol>

@@ -8,16 +8,26 @@ import { ColorLegend } from './ColorLegend.tsx';
 import { ConnectionTable } from './ConnectionTable.tsx';
 import { F6Bitmaps } from './F6Bitmaps.tsx';
 import { FeatureMapGrid } from './FeatureMapGrid.tsx';
-import { layerLayout } from './layerDisplay.ts';
+import { hasOwnActivation, layerLayout } from './layerDisplay.ts';
+import type { LayerValues } from '../state/store.ts';
 import { describeLayer, formatShape, layerName } from './layerText.ts';
 import { OutputView } from './OutputView.tsx';
 import { VectorView } from './VectorView.tsx';
+
+/** The activation functions the interface names in its own words. */
+const NAMED_ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'lecun-tanh', 'identity'] as const;
 
 interface Props {
   readonly model: ModelInfo;
   readonly layer: LayerInfo;
   readonly index: number;
+  /** The values drawn: the layer's output, or its values before its activation (see `values`). */
   readonly activation: LayerActivation;
+  /** The layer's output (after its activation), whatever is drawn. */
+  readonly output: LayerActivation;
+  /** The next layer's output (the classic F6 is shown with the RBF distances it leads to). */
+  readonly next: LayerActivation | undefined;
+  readonly values: LayerValues;
   readonly scale: ScaleKind;
   readonly perLayer: boolean;
   readonly top: number;
@@ -26,7 +36,7 @@ interface Props {
 }
 
 /** One layer: what it is (shape, parameters, MACs) and what it computed for the current drawing. */
-export function LayerSection({ model, layer, index, activation, scale, perLayer, top, highlightMap }: Props) {
+export function LayerSection({ model, layer, index, activation, output, next, values, scale, perLayer, top, highlightMap }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
   const layout = layerLayout(activation.shape);
@@ -39,11 +49,19 @@ export function LayerSection({ model, layer, index, activation, scale, perLayer,
     body = <FeatureMapGrid modelId={model.id} layer={layer.name} layout={layout} data={activation.data} scale={scale} perLayer={perLayer} />;
   } else if (isOutput) {
     body = <OutputView modelId={model.id} layer={layer.name} data={activation.data} scale={scale} top={top} head={model.head} />;
-  } else if (showF6Image && model.rbfBitmaps) {
-    body = <F6Bitmaps modelId={model.id} layer={layer.name} data={activation.data} top={top} bitmaps={model.rbfBitmaps} />;
+  } else if (showF6Image && model.rbfBitmaps && values === 'post') {
+    body = <F6Bitmaps modelId={model.id} layer={layer.name} data={output.data} distances={next?.data ?? null} top={top} bitmaps={model.rbfBitmaps} />;
   } else {
     body = <VectorView modelId={model.id} layer={layer.name} layout={layout} data={activation.data} scale={scale} cell={layout.length > 60 ? 18 : 26} openable={layer.hasWeights} />;
   }
+  const own = hasOwnActivation(layer);
+  const known = NAMED_ACTIVATIONS.find((k) => k === layer.activation);
+  const valuesNote = values === 'pre' ? (
+    <p className="muted small layer__values" data-testid={`values-note-${layer.name}`}>
+      {own ? t('layers.preNote', { fn: known ? t(`layers.activation.${known}`) : (layer.activation ?? '') }) : t('layers.preSame')}
+    </p>
+  ) : null;
+  const drawnF6 = showF6Image && values === 'post';
 
   const legendLimit = largestMagnitude(activation.data, 0, activation.data.length);
   return (
@@ -70,10 +88,16 @@ export function LayerSection({ model, layer, index, activation, scale, perLayer,
           </dl>
         </div>
       </header>
+      {valuesNote}
       <div className="layer__body">
         {body}
-        {!showF6Image && <ColorLegend kind={scale} limit={legendLimit} perMap={layout.kind === 'maps' && !perLayer} />}
+        {!drawnF6 && <ColorLegend kind={scale} limit={legendLimit} perMap={layout.kind === 'maps' && !perLayer} />}
       </div>
+      {showF6Image && values === 'pre' && model.rbfBitmaps && (
+        <div className="layer__body">
+          <F6Bitmaps modelId={model.id} layer={layer.name} data={output.data} distances={next?.data ?? null} top={top} bitmaps={model.rbfBitmaps} />
+        </div>
+      )}
       {layer.connections && previousName && <ConnectionTable connections={layer.connections} inputMaps={layer.inputShape[0] ?? 0} highlight={highlightMap} />}
     </section>
   );

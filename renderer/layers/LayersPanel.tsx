@@ -3,11 +3,12 @@ import { useDeferredValue, useRef, type MouseEvent } from 'react';
 import { DRAWING_FIELD_ID } from '../drawing/DrawingCanvas.tsx';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
-import { actions, useStudio, type Scaling } from '../state/store.ts';
+import { actions, useStudio, type LayerValues, type Scaling } from '../state/store.ts';
 import { SegmentedControl } from '../ui/SegmentedControl.tsx';
 import { useElementWidth } from '../ui/useElementWidth.ts';
 import { DisplayScaleContext, displayScaleFor, MapBoostContext } from './displayScale.ts';
-import { layerScaleKinds } from './layerDisplay.ts';
+import { layerScaleKinds, preActivationScaleKinds } from './layerDisplay.ts';
+import { shownLayerValues } from './layerValues.ts';
 import { layerName } from './layerText.ts';
 import { LayerSection } from './LayerSection.tsx';
 
@@ -62,16 +63,26 @@ export function LayersPanel() {
   const model = shown ? modelInfo[shown.response.modelId] : undefined;
   const response = shown?.response;
 
+  const wantedValues = useStudio((s) => s.layerValues);
   const scalingOptions: { value: Scaling; label: string; tip: string }[] = [
     { value: 'map', label: t('layers.perMap'), tip: t('layers.perMapTip') },
     { value: 'layer', label: t('layers.perLayer'), tip: t('layers.perLayerTip') },
   ];
+  const valueOptions: { value: LayerValues; label: string; tip: string }[] = [
+    { value: 'post', label: t('layers.valuesPost'), tip: t('layers.valuesPostTip') },
+    { value: 'pre', label: t('layers.valuesPre'), tip: t('layers.valuesPreTip') },
+  ];
 
   let sections = null;
+  let shownValues: LayerValues | '' = '';
   if (response && model) {
     const inputNonNegative = response.networkInput.data.every((v) => v >= 0);
-    const kinds = layerScaleKinds(model.layers, inputNonNegative);
-    const byName = new Map(response.activations.map((a) => [a.name, a]));
+    const values = shownLayerValues(response, wantedValues);
+    shownValues = values.shown;
+    const kinds = (values.shown === 'pre' ? preActivationScaleKinds : layerScaleKinds)(model.layers, inputNonNegative);
+    const byName = new Map(values.activations.map((a) => [a.name, a]));
+    // the classic model's F6 image is compared with the code bitmaps after its activation, whatever is shown
+    const outputs = new Map(response.activations.map((a) => [a.name, a]));
     const focus = selected?.modelId === model.id ? selected : hovered?.modelId === model.id ? hovered : null;
     sections = model.layers.map((layer, index) => {
       const activation = byName.get(layer.name);
@@ -83,6 +94,9 @@ export function LayersPanel() {
           layer={layer}
           index={index}
           activation={activation}
+          output={outputs.get(layer.name) ?? activation}
+          next={index + 1 < model.layers.length ? outputs.get(model.layers[index + 1].name) : undefined}
+          values={values.shown}
           scale={kinds[index]}
           perLayer={scaling === 'layer'}
           top={response.top}
@@ -93,15 +107,21 @@ export function LayersPanel() {
   }
 
   return (
-    <section className="panel layers" aria-labelledby="layers-title" data-testid="layers" data-model={model?.id ?? ''}>
+    <section className="panel layers" aria-labelledby="layers-title" data-testid="layers" data-model={model?.id ?? ''} data-values={shownValues}>
       <header className="layers__header">
         <div>
           <h2 id="layers-title">{t('layers.title')}</h2>
           <p className="muted small">{t('layers.hint')}</p>
         </div>
         <div className="layers__controls">
-          <span className="header-field__label">{t('layers.scaling')}</span>
-          <SegmentedControl label={t('layers.scaling')} options={scalingOptions} value={scaling} onChange={actions.setScaling} testId="scaling-switcher" />
+          <div className="layers__control">
+            <span className="header-field__label">{t('layers.scaling')}</span>
+            <SegmentedControl label={t('layers.scaling')} options={scalingOptions} value={scaling} onChange={actions.setScaling} testId="scaling-switcher" />
+          </div>
+          <div className="layers__control">
+            <span className="header-field__label">{t('layers.values')}</span>
+            <SegmentedControl label={t('layers.values')} options={valueOptions} value={wantedValues} onChange={actions.setLayerValues} testId="values-switcher" />
+          </div>
         </div>
       </header>
       <HoverReadout />

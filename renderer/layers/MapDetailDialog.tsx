@@ -9,7 +9,8 @@ import { CloseIcon } from '../ui/icons.tsx';
 import { largestMagnitude } from './colorScale.ts';
 import { ColorLegend } from './ColorLegend.tsx';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
-import { layerLayout, layerScaleKinds, vectorColumns } from './layerDisplay.ts';
+import { hasOwnActivation, layerLayout, layerScaleKinds, preActivationScaleKinds, vectorColumns } from './layerDisplay.ts';
+import { shownLayerValues } from './layerValues.ts';
 import { layerName } from './layerText.ts';
 import { useLayerKernels } from './useLayerKernels.ts';
 import { UnitWorkedSum } from './UnitWorkedSum.tsx';
@@ -95,22 +96,30 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
   const { t } = useTranslation();
   const format = useFormat();
   const shown = useStudio((s) => s.prediction);
+  const wanted = useStudio((s) => s.layerValues);
+  const values = shown ? shownLayerValues(shown.response, wanted) : null;
   const index = model.layers.findIndex((l) => l.name === selected.layer);
   const layer = model.layers[index];
   const [, mapH = 1, mapW = 1] = layer?.outputShape ?? [];
   // the unit whose worked sum is shown: the map's strongest until the pointer or the fields move it
   const [unit, setUnit] = useState(() => {
-    const values = shown?.response.activations.find((a) => a.name === layer?.name)?.data;
+    const data = values?.activations.find((a) => a.name === layer?.name)?.data;
     let best = 0;
     const n = mapH * mapW;
-    if (values && layer?.outputShape.length === 3) for (let i = 1; i < n; i++) if (values[selected.map * n + i] > values[selected.map * n + best]) best = i;
+    if (data && layer?.outputShape.length === 3) for (let i = 1; i < n; i++) if (data[selected.map * n + i] > data[selected.map * n + best]) best = i;
     return { row: Math.floor(best / mapW), col: best % mapW };
   });
   if (!layer) return null;
   const from = index > 0 ? layerName(t, model.layers[index - 1].name) : t('detail.input');
-  const activation = shown?.response.modelId === model.id ? shown.response.activations.find((a) => a.name === layer.name) : undefined;
+  const activation = shown?.response.modelId === model.id ? values?.activations.find((a) => a.name === layer.name) : undefined;
   const layout = activation ? layerLayout(activation.shape) : null;
-  const scale = shown ? layerScaleKinds(model.layers, shown.response.networkInput.data.every((v) => v >= 0))[index] : 'diverging';
+  const pre = values?.shown === 'pre';
+  const scale = shown ? (pre ? preActivationScaleKinds : layerScaleKinds)(model.layers, shown.response.networkInput.data.every((v) => v >= 0))[index] : 'diverging';
+  const valuesCaption = activation ? (
+    <p className="muted small" data-testid="detail-values">
+      {pre ? (hasOwnActivation(layer) ? t('detail.valuesPre') : t('layers.preSame')) : t('detail.valuesPost')}
+    </p>
+  ) : null;
 
   let picture = null;
   if (activation && layout?.kind === 'maps') {
@@ -136,10 +145,16 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
           <span className="unit-sum-marker" aria-hidden="true" style={{ top: `${(unit.row / layout.height) * 100}%`, left: `${(unit.col / layout.width) * 100}%`, width: `${100 / layout.width}%`, height: `${100 / layout.height}%` }} />
         </div>
         <ColorLegend kind={scale} limit={limit} perMap={false} />
+        {valuesCaption}
       </figure>
     );
   } else if (activation) {
-    picture = <p className="detail__value">{format.value(activation.data[selected.map] ?? 0)}</p>;
+    picture = (
+      <div>
+        <p className="detail__value" data-testid="detail-value">{format.value(activation.data[selected.map] ?? 0)}</p>
+        {valuesCaption}
+      </div>
+    );
   }
 
   return (

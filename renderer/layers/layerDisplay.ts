@@ -24,6 +24,21 @@ export function layerScaleKinds(layers: readonly LayerInfo[], inputNonNegative: 
   });
 }
 
+/** The layer applies an activation function of its own (so its values before it differ from its output). */
+export function hasOwnActivation(layer: LayerInfo): boolean {
+  return layer.kind !== 'activation' && Boolean(layer.activation) && layer.activation !== 'identity';
+}
+
+/**
+ * The colour scales when the values before the activations are shown: a weighted sum plus bias is
+ * signed whatever comes after it, so every layer with an activation of its own is diverging; the rest
+ * show their output, scaled as usual.
+ */
+export function preActivationScaleKinds(layers: readonly LayerInfo[], inputNonNegative: boolean): ScaleKind[] {
+  const post = layerScaleKinds(layers, inputNonNegative);
+  return layers.map((layer, i) => (hasOwnActivation(layer) ? 'diverging' : post[i]));
+}
+
 /** A layer whose output is C maps of H x W (H * W > 1) is drawn as maps; anything else as one vector. */
 export interface MapsLayout {
   readonly kind: 'maps';

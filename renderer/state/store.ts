@@ -9,6 +9,8 @@ export type Language = 'en' | 'zh-CN';
 export const LANGUAGES: readonly Language[] = ['en', 'zh-CN'];
 /** Feature-map colours scaled to each map's own largest value, or to the largest in the whole layer. */
 export type Scaling = 'map' | 'layer';
+/** The layer views show each unit's value after its activation function (what the next layer reads) or before it. */
+export type LayerValues = 'post' | 'pre';
 export type Tool = 'pen' | 'eraser';
 
 /** The unit under the pointer in a layer viewer. */
@@ -53,6 +55,7 @@ export interface StudioState {
   readonly appInfo: AppInfo | null;
   readonly language: Language;
   readonly scaling: Scaling;
+  readonly layerValues: LayerValues;
   readonly showSteps: boolean;
   /** Presentation mode, for projectors: larger type, drawing, prediction and maps. */
   readonly presenting: boolean;
@@ -65,6 +68,7 @@ export interface StudioState {
 
 const LANGUAGE_KEY = 'lenet-studio.language';
 const SCALING_KEY = 'lenet-studio.scaling';
+const LAYER_VALUES_KEY = 'lenet-studio.layer-values';
 const PRESENTING_KEY = 'lenet-studio.presentation';
 export const VIEW_KEY = 'lenet-studio.view';
 
@@ -104,6 +108,14 @@ function storedScaling(): Scaling {
   }
 }
 
+function storedLayerValues(): LayerValues {
+  try {
+    return window.localStorage.getItem(LAYER_VALUES_KEY) === 'pre' ? 'pre' : 'post';
+  } catch {
+    return 'post';
+  }
+}
+
 export function remember(key: string, value: string): void {
   try {
     window.localStorage.setItem(key, value);
@@ -128,6 +140,7 @@ const initialState: StudioState = {
   appInfo: null,
   language: storedLanguage(),
   scaling: storedScaling(),
+  layerValues: storedLayerValues(),
   showSteps: false,
   presenting: storedPresenting(),
   hovered: null,
@@ -237,6 +250,10 @@ export const actions = {
   setScaling(scaling: Scaling): void {
     remember(SCALING_KEY, scaling);
     set({ scaling });
+  },
+  setLayerValues(layerValues: LayerValues): void {
+    remember(LAYER_VALUES_KEY, layerValues);
+    set({ layerValues });
   },
   toggleSteps(): void {
     set({ showSteps: !get().showSteps });

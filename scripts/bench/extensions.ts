@@ -103,6 +103,10 @@ export const EXTENSIONS: readonly Extension[] = [
     figures: [{ key: 'featureVisP50Ms', label: 'one unit’s feature visualization, request to answer, p50 (goal < 1,000)', unit: 'ms' }],
   },
   {
+    module: './pre-activations.ts',
+    figures: [{ key: 'preActivationsExtraP50Ms', label: 'what the values before the activations add to a modern predict, p50', unit: 'ms' }],
+  },
+  {
     module: './attribution.ts',
     figures: [{ key: 'attributionP95Ms', label: 'attribution for a 5-stroke digit: saliency, integrated gradients, occlusion, stroke what-if, p95 (goal < 50)', unit: 'ms' }],
   },

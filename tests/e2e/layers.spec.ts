@@ -7,7 +7,7 @@ if (!SEVEN) throw new Error('tos.jsonl has no 7 drawn in one or two strokes');
 
 /** How many canvases a layer's section should hold, from the core's own layer table. */
 function expectedCanvases(outputShape: readonly number[], isF6OfClassic: boolean): number {
-  if (isF6OfClassic) return 2; // F6 as a 7x12 image, beside the winning digit's code bitmap
+  if (isF6OfClassic) return 21; // F6 as a 7x12 image, and again beside each of the ten digits' code bitmaps
   return outputShape.length === 3 && outputShape[1] * outputShape[2] > 1 ? outputShape[0] : 1;
 }
 
@@ -127,4 +127,77 @@ test('per-map and per-layer scaling draw the same values differently', async ({ 
   // The map holding the layer's largest value looks the same; the fainter ones differ.
   expect(perMap.filter((p, i) => p !== perLayer[i]).length).toBeGreaterThan(0);
   await page.getByTestId('scaling-switcher').locator('[data-value=map]').click();
+});
+
+for (const arch of ['modern', 'classic'] as const) {
+  test(`the ${arch} model's layers show the values before the activation function on request, as the core computes them`, async ({ page }) => {
+    await openApp(page);
+    const id = await switchModel(page, arch);
+    await drawInk(page, SEVEN!);
+    const before = await settledPrediction(page);
+    const core = await coreOracle();
+    const info = await core.modelInfo({ id });
+    await expect(page.getByTestId('layers')).toHaveAttribute('data-values', 'post');
+    // keyboard: the checked option takes focus, the arrow selects "Before activation"
+    await page.getByTestId('values-switcher').locator('[aria-checked="true"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('layers')).toHaveAttribute('data-values', 'pre');
+    const shown = await settledPrediction(page);
+    expect(shown.ink).toEqual(before.ink);
+    const truth = await core.predict({ ink: shown.ink, modelId: id, withPreActivations: true });
+    for (const layer of info.layers) {
+      const own = Boolean(layer.activation) && layer.activation !== 'identity' && layer.kind !== 'activation';
+      await expect(page.getByTestId(`values-note-${layer.name}`)).toContainText(own ? 'weighted sum plus bias' : 'the same values');
+    }
+    // the unit under the pointer reads its pre-activation: C3 map 5, unit (3, 6)
+    const map = page.getByTestId('maps-C3').locator('canvas').nth(5);
+    await map.scrollIntoViewIfNeeded();
+    const box = (await map.boundingBox())!;
+    const [, h, w] = info.layers.find((l) => l.name === 'C3')!.outputShape;
+    await page.mouse.move(box.x + ((6 + 0.5) / w) * box.width, box.y + ((3 + 0.5) / h) * box.height);
+    const pre = truth.preActivations!.find((a) => a.name === 'C3')!.data[5 * h * w + 3 * w + 6];
+    const post = truth.activations.find((a) => a.name === 'C3')!.data[5 * h * w + 3 * w + 6];
+    await expect(page.getByTestId('hover-readout')).toContainText('C3 · map 5 · unit (3, 6)');
+    const readout = await page.getByTestId('hover-readout').textContent();
+    expect(Number(readout!.split('=')[1].trim().replace(/,/g, '').replace('−', '-'))).toBeCloseTo(pre, 2);
+    // some C3 sums are negative (blue on the diverging scale) while their outputs are not all so
+    const c3pre = truth.preActivations!.find((a) => a.name === 'C3')!.data;
+    expect(c3pre.some((v) => v < 0)).toBe(true);
+    expect(post).not.toBe(pre);
+    // the enlarged map says which values it shows
+    await map.click();
+    await expect(page.getByTestId('detail-values')).toHaveText('Values before the activation function: weighted sum plus bias.');
+    await page.keyboard.press('Escape');
+    // and back
+    await page.getByTestId('values-switcher').locator('[data-value=post]').click();
+    await expect(page.getByTestId('layers')).toHaveAttribute('data-values', 'post');
+    await expect(page.getByTestId('values-note-C3')).toHaveCount(0);
+  });
+}
+
+test('the classic F6 image beside each digit’s code bitmap, with the RBF distances the core computed', async ({ page }) => {
+  await openApp(page);
+  const id = await switchModel(page, 'classic');
+  await drawInk(page, SEVEN!);
+  const shown = await settledPrediction(page);
+  const core = await coreOracle();
+  const info = await core.modelInfo({ id });
+  const truth = await core.predict({ ink: shown.ink, modelId: id });
+  const f6 = truth.activations.find((a) => a.name === 'F6')!.data;
+  const distances = truth.activations.at(-1)!.data;
+  const bitmaps = info.rbfBitmaps!;
+  let nearest = 0;
+  for (let d = 0; d < 10; d++) {
+    // the distance is the sum of squared differences between F6 and the digit's code (worked here by hand)
+    const byHand = bitmaps.data[d].reduce((s, c, j) => s + (f6[j] - c) ** 2, 0);
+    expect(distances[d]).toBeCloseTo(byHand, 2);
+    const pair = page.getByTestId(`f6-pair-${d}`);
+    expect(Number(await pair.getAttribute('data-distance'))).toBeCloseTo(distances[d], 4);
+    await expect(pair).toContainText(String(d));
+    if (distances[d] < distances[nearest]) nearest = d;
+  }
+  expect(nearest).toBe(truth.top);
+  await expect(page.getByTestId('f6-bitmaps')).toHaveAttribute('data-nearest', String(nearest));
+  await expect(page.getByTestId(`f6-pair-${nearest}`)).toHaveClass(/f6-pair--nearest/);
+  await expect(page.getByTestId('f6-verdict')).toContainText(`Closest code: digit ${nearest}`);
 });

@@ -28,6 +28,11 @@ export interface SeededServer {
 const SEED_INKS = readInks('ced.jsonl');
 export const SEVEN = SEED_INKS.find((ink) => ink.label === 7 && ink.strokes.length <= 2)!;
 
+/** The inks the seeded server's samples were made of, in the order they were added. */
+export function SEEDED_INKS(): typeof SEED_INKS {
+  return Array.from({ length: 10 }, (_, digit) => SEED_INKS.filter((i) => i.label === digit).slice(0, 2)).flat();
+}
+
 /** A browser-mode server whose data folder starts with two samples of each digit, written by the core itself. */
 export async function startSeededServer(): Promise<SeededServer> {
   const modelsDir = process.env.LENET_E2E_MODELS;
@@ -35,7 +40,7 @@ export async function startSeededServer(): Promise<SeededServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lenet-e2e-screens-'));
   const core = await openCore({ bundledModelsDir: modelsDir, dataDir, version: 'e2e-seed', transport: 'web' });
   for (let digit = 0; digit < 10; digit++) {
-    for (const ink of SEED_INKS.filter((i) => i.label === digit).slice(0, 2)) {
+    for (const ink of SEEDED_INKS().filter((i) => i.label === digit)) {
       await core.addSample({ ink: InkSchema.parse({ strokes: ink.strokes }), label: digit, how: 'saved' });
     }
   }

@@ -18,6 +18,7 @@ const VALID: { [M in DataFolderMethod]: Requests[M] } = {
   importSamples: { fileName: 'a.jsonl', bytes: new Uint8Array([123, 125]) },
   sampleConfusion: {},
   personalInsight: {},
+  topOwnSamples: { layer: 'C1', unit: 0 },
   startTraining: {},
   cancelTraining: {},
   trainingStatus: {},

@@ -4,6 +4,10 @@ import { createCore, type Core } from '../../main/core/core.ts';
 import { classifierOf } from '../../main/core/explain.ts';
 import { defaultInkPipeline } from '../../main/core/ink-pipeline.ts';
 import { ExplainDrawingResponseSchema } from '../../main/api/explain-schemas.ts';
+import { PredictResponseSchema } from '../../main/api/schemas.ts';
+import { networkWorkedSum } from '../../main/lab/network-sum.ts';
+import { networkInfo, type LayerInfo } from '../../main/engine/arithmetic.ts';
+import type { Weights } from '../../main/engine/weights.ts';
 import { loadMnist, type MnistSet } from '../../main/data/mnist.ts';
 import { buildNetwork, Rng, type Network, type NetworkSpec } from '../../main/engine/index.ts';
 import {
@@ -219,6 +223,20 @@ describe('attribution methods on cases with a known answer', () => {
     // no stroke supports class 0
     expect(strokeWhatIf(whole, without, [false, false, false], { target: 0, versus: null }).deciding).toBeNull();
   });
+
+  it('stroke what-if gives no probabilities where nothing is left to read', () => {
+    // the only stroke: it is the whole drawing, and without it there is nothing to read
+    const only = strokeWhatIf([0, 0, 0, 0, 0, 0, 0, 1, 0, 0], new Float32Array(0), [true], { target: 7, versus: null });
+    expect(only.strokes).toEqual([{ probabilities: null, top: null, empty: true, change: null }]);
+    expect(only.deciding).toBe(0);
+    // two strokes, the second a lone dot the pipeline drops: removing the first leaves nothing; only the second has a row
+    const whole = [0.1, 0.6, 0.3, 0, 0, 0, 0, 0, 0, 0];
+    const two = strokeWhatIf(whole, Float32Array.from([0.1, 0.7, 0.2, 0, 0, 0, 0, 0, 0, 0]), [true, false], { target: 1, versus: null });
+    expect(two.strokes[0].empty).toBe(true);
+    expect(two.strokes[1]).toMatchObject({ empty: false, top: 1 });
+    expect(two.deciding).toBeNull();
+    expect(() => strokeWhatIf(whole, new Float32Array(20), [true, false], { target: 1, versus: null })).toThrow(RangeError);
+  });
 });
 
 describe('explainDrawing through the core', () => {
@@ -236,7 +254,8 @@ describe('explainDrawing through the core', () => {
       const parts = inksWithoutEachStroke({ strokes: ink.strokes });
       for (const [s, part] of parts.entries()) {
         const alone = await core.predict({ ink: part, modelId: arch });
-        response.strokes[s].probabilities.forEach((p, k) => expect(p, `${arch} stroke ${s}`).toBeCloseTo(alone.probabilities[k], 6));
+        expect(response.strokes[s].empty).toBe(false);
+        response.strokes[s].probabilities?.forEach((p, k) => expect(p, `${arch} stroke ${s}`).toBeCloseTo(alone.probabilities[k], 6));
         expect(response.strokes[s].top).toBe(alone.top);
       }
       const saliencyAgain = saliency(engines.get(arch)!, predicted.input.data, 28, { target: response.target, versus: null });
@@ -256,10 +275,112 @@ describe('explainDrawing through the core', () => {
     expect([alone.target, alone.versus]).toEqual([r.top, null]);
   });
 
+  it('a drawing of one stroke: without it nothing is left to read, and no blank-field probabilities are reported', async () => {
+    const ink = (await unipenInks(60)).find((i) => i.strokes.length === 1)!;
+    expect(ink).toBeDefined();
+    for (const arch of ARCHS) {
+      const r = ExplainDrawingResponseSchema.parse(await core.explainDrawing({ ink: { strokes: ink.strokes }, modelId: arch }));
+      expect(r.empty).toBe(false);
+      expect(r.strokes).toEqual([{ probabilities: null, top: null, empty: true, change: null }]);
+      expect(r.deciding).toBe(0);
+    }
+  });
+
   it('answers an empty drawing without strokes to weigh', async () => {
     const r = await core.explainDrawing({ ink: { strokes: [] } });
     expect(r.empty).toBe(true);
     expect(r.strokes).toEqual([]);
     expect(r.deciding).toBeNull();
+  });
+});
+
+describe('pre-activation values (the Layers tab toggle)', () => {
+  /** The activations written out by hand, not the engine's. */
+  const ACTIVATE: Record<string, (z: number) => number> = {
+    relu: (z) => Math.max(0, z),
+    'lecun-tanh': (z) => 1.7159 * Math.tanh((2 / 3) * z),
+  };
+
+  /** Weighted sum plus bias of one unit, from the weights file and what the layer reads (ONNX Runtime's output of the layer before). */
+  function byHand(info: LayerInfo, weights: Weights, x: Float32Array, map: number, row: number, col: number): number {
+    const w = weights.get(`${info.name}.weight`)?.data;
+    const b = weights.get(`${info.name}.bias`)?.data;
+    if (info.kind === 'dense') {
+      const n = x.length;
+      let s = b![map];
+      for (let j = 0; j < n; j++) s += w![map * n + j] * x[j];
+      return s;
+    }
+    const [C, H, W] = info.inputShape;
+    if (info.kind === 'subsample') {
+      const [kh, kw] = info.kernel!;
+      const [sh, sw] = info.stride!;
+      let sum = 0;
+      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) sum += x[map * H * W + (row * sh + i) * W + col * sw + j];
+      return weights.get(`${info.name}.coef`)!.data[map] * sum + weights.get(`${info.name}.bias`)!.data[map];
+    }
+    const [kh, kw] = info.kernel!;
+    const [ph, pw] = info.padding!;
+    const [sh, sw] = info.stride!;
+    const reads = info.connections?.[map] ?? Array.from({ length: C }, (_, c) => c);
+    let s = b![map];
+    for (const c of reads) {
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) {
+          const y = row * sh - ph + i, xx = col * sw - pw + j;
+          if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+          s += w![((map * C + c) * kh + i) * kw + j] * x[c * H * W + y * W + xx];
+        }
+      }
+    }
+    return s;
+  }
+
+  it('post = f(pre) for every unit of every layer, and pre = weighted sum + bias worked by hand, both models', async () => {
+    const inks = await unipenInks(6);
+    for (const arch of ARCHS) {
+      const rt = runtimes.get(arch)!;
+      const infos = networkInfo(rt.spec);
+      for (const ink of inks.slice(0, 3)) {
+        const r = PredictResponseSchema.parse(await core.predict({ ink: { strokes: ink.strokes }, modelId: arch, withPreActivations: true }));
+        const pre = r.preActivations!;
+        expect(pre.map((a) => a.name)).toEqual(infos.map((l) => l.name));
+        let activated = 0;
+        for (const [i, info] of infos.entries()) {
+          const post = r.activations[i].data;
+          const p = pre[i].data;
+          expect(pre[i].shape).toEqual(r.activations[i].shape);
+          const f = info.activation ? ACTIVATE[info.activation] : undefined;
+          if (info.activation && info.activation !== 'identity') {
+            expect(f, `${arch} ${info.name}: ${info.activation}`).toBeDefined();
+            activated++;
+            // the pre-activations really differ from the outputs (negative sums exist before ReLU / tanh squashes)
+            expect(p.some((v, k) => Math.abs(v - post[k]) > 1e-3), `${arch} ${info.name}`).toBe(true);
+          }
+          for (let k = 0; k < p.length; k++) {
+            const expected = f ? f(p[k]) : p[k];
+            expect(Math.abs(post[k] - expected), `${arch} ${info.name}[${k}]: post ${post[k]} vs f(pre ${p[k]})`).toBeLessThan(1e-4 * (1 + Math.abs(post[k])));
+          }
+          if (!rt.weights.has(`${info.name}.weight`) && info.kind !== 'subsample') continue;
+          // units worked by hand: the strongest positive and the most negative sum of the layer
+          const x = i === 0 ? r.networkInput.data : r.activations[i - 1].data;
+          const maps = info.outputShape.length === 3;
+          const [, oh = 1, ow = 1] = info.outputShape;
+          for (const k of [p.indexOf(Math.max(...p)), p.indexOf(Math.min(...p))]) {
+            const map = maps ? Math.floor(k / (oh * ow)) : k;
+            const row = maps ? Math.floor((k % (oh * ow)) / ow) : 0;
+            const col = maps ? k % ow : 0;
+            const hand = byHand(info, rt.weights, x, map, row, col);
+            expect(Math.abs(p[k] - hand), `${arch} ${info.name} unit ${k}: ${p[k]} vs ${hand} by hand`).toBeLessThan(2e-4 * (1 + Math.abs(hand)));
+            // the lab's worked sum of the same unit agrees
+            const worked = networkWorkedSum(engines.get(arch)!, rt.weights, r.networkInput.data, { layer: info.name, map, row, col });
+            expect(worked.worked.preActivation).toBeCloseTo(p[k], 4);
+          }
+        }
+        expect(activated, arch).toBeGreaterThanOrEqual(arch === 'modern' ? 4 : 5);
+      }
+      // without the flag the response carries none
+      expect((await core.predict({ ink: { strokes: inks[0].strokes }, modelId: arch })).preActivations).toBeUndefined();
+    }
   });
 });

@@ -119,6 +119,15 @@ const HOSTILE: Record<MethodName, Hostile[]> = {
     { what: 'unit huge', payload: { layer: 'C1', unit: 1e9 }, field: 'unit' },
     { what: 'unit fractional', payload: { layer: 'C1', unit: 1.5 }, field: 'unit' },
   ],
+  topOwnSamples: [
+    ...notARequest({ layer: 'C1', unit: 0 }),
+    ...badModelIds((id) => ({ modelId: id, layer: 'C1', unit: 0 }), 'modelId'),
+    { what: 'layer traversal', payload: { layer: '../x', unit: 0 }, field: 'layer' },
+    { what: 'no unit', payload: { layer: 'C1' }, field: 'unit' },
+    { what: 'unit negative', payload: { layer: 'C1', unit: -1 }, field: 'unit' },
+    { what: 'unit huge', payload: { layer: 'C1', unit: 1e9 }, field: 'unit' },
+    { what: 'unit fractional', payload: { layer: 'C1', unit: 1.5 }, field: 'unit' },
+  ],
   featureVisualization: [
     ...notARequest({ layer: 'C1', unit: 0 }),
     ...badModelIds((id) => ({ modelId: id, layer: 'C1', unit: 0 }), 'modelId'),

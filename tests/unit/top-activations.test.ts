@@ -2,7 +2,12 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TopActivationsResponseSchema } from '../../main/api/explain-schemas.ts';
+import { TopActivationsResponseSchema, TopOwnSamplesResponseSchema } from '../../main/api/explain-schemas.ts';
+import { asImageDataset, loadMnist } from '../../main/data/mnist.ts';
+import { subset } from '../../main/data/split.ts';
+import { SampleStore, samplesDir } from '../../main/samples/index.ts';
+import { ModelVersions } from '../../main/versions/versions.ts';
+import { makeModelsDir, unipenInks } from './api-fixtures.ts';
 import type { CoreEvent } from '../../main/api/core-port.ts';
 import { createCore } from '../../main/core/core.ts';
 import { buildTopActivations, modelDigest, type TopBuildResult } from '../../main/core/top-activations-build.ts';
@@ -184,4 +189,80 @@ describe('topActivations through the core', () => {
       await third.core.close();
     }
   }, 180_000);
+});
+
+describe('the person’s own samples that excite each unit most', () => {
+  // Brute force: each sample's ink through the app's predict (ink pipeline, then ONNX Runtime, one at a
+  // time), every unit's response (strongest position; smallest distance for RBF units) ranked directly,
+  // ties to the earlier sample, against the core's batched lists.
+  it('match a brute-force ranking over the samples for every unit of both models, empty without samples, rebuilt when the samples change', async () => {
+    const models = await makeModelsDir();
+    const dataDir = await mkdtemp(join(tmpdir(), 'lenet-own-tops-'));
+    const mnist = asImageDataset(await loadMnist('test'));
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+    const store = await SampleStore.open(samplesDir(dataDir));
+    const versions = await ModelVersions.open({ bundledDir: models.dir, dataDir, defaultId: 'modern' });
+    const core = await createCore({
+      roots: [{ dir: models.dir, bundled: true }, { dir: join(dataDir, 'models'), bundled: false }],
+      loadModel: (d) => ModelRuntime.load(d), version: '1', transport: 'web', defaultModelId: 'modern',
+      personal: { store, versions, replay: { train: subset(mnist, range(50)), test: subset(mnist, range(20)) } },
+    });
+    try {
+      const none = TopOwnSamplesResponseSchema.parse(await core.topOwnSamples({ modelId: 'modern', layer: 'C3', unit: 2 }));
+      expect(none).toMatchObject({ searched: 0, examples: [] });
+      const inks = await unipenInks(30);
+      const ids: string[] = [];
+      for (const ink of inks) ids.push((await core.addSample({ ink: { strokes: ink.strokes }, label: ink.label, how: 'saved' })).sample.id);
+      const order = (await core.listSamples({})).samples.map((s) => s.id);
+      const labelOf = new Map(inks.map((ink, i) => [ids[i], ink.label]));
+      for (const arch of ['modern', 'classic'] as const) {
+        const info = await core.modelInfo({ id: arch });
+        const truth = [];
+        for (const id of order) truth.push(await core.predict({ ink: inks[ids.indexOf(id)], modelId: arch }));
+        for (const layer of info.layers) {
+          const low = layer.role === 'distance';
+          const channels = layer.outputShape[0];
+          const positions = layer.outputShape.length === 3 ? layer.outputShape[1] * layer.outputShape[2] : 1;
+          for (let unit = 0; unit < channels; unit++) {
+            const r = TopOwnSamplesResponseSchema.parse(await core.topOwnSamples({ modelId: arch, layer: layer.name, unit }));
+            expect(r.searched).toBe(order.length);
+            expect(r.lowIsStrong).toBe(low);
+            const responses = truth.map((p, i) => {
+              const values = Array.from(p.activations.find((a) => a.name === layer.name)!.data.subarray(unit * positions, (unit + 1) * positions));
+              const best = low ? Math.min(...values) : Math.max(...values);
+              return { i, best, position: values.indexOf(best) };
+            });
+            responses.sort((a, b) => (low ? a.best - b.best : b.best - a.best) || a.i - b.i);
+            const expected = responses.slice(0, 12);
+            expect(r.examples).toHaveLength(12);
+            for (const [k, x] of r.examples.entries()) {
+              const e = expected[k];
+              expect(x.value, `${arch} ${layer.name} unit ${unit} #${k}`).toBeCloseTo(e.best, 4);
+              // the exact sample where no other's response is within float noise of it
+              const clear = responses.every((o) => o.i === e.i || Math.abs(o.best - e.best) > 1e-4);
+              if (clear) {
+                expect(x.sampleId, `${arch} ${layer.name} unit ${unit} #${k}`).toBe(order[e.i]);
+                expect(x.field).toEqual(fieldInDigit(networkInfo(arch === 'modern' ? MODERN_LENET5 : CLASSIC_LENET5).find((l) => l.name === layer.name)!, e.position, info.layers[0].inputShape[1], 28));
+              }
+              expect(x.label).toBe(labelOf.get(x.sampleId));
+            }
+          }
+        }
+      }
+      // a relabel changes the set: the list says the new label
+      const first = (await core.topOwnSamples({ modelId: 'modern', layer: 'OUTPUT', unit: 3 })).examples[0];
+      const relabel = (first.label + 1) % 10;
+      await core.relabelSample({ id: first.sampleId, label: relabel });
+      expect((await core.topOwnSamples({ modelId: 'modern', layer: 'OUTPUT', unit: 3 })).examples[0]).toMatchObject({ sampleId: first.sampleId, label: relabel });
+      // deleting the strongest sample: the list is rebuilt without it
+      await core.deleteSamples({ ids: [first.sampleId] });
+      const after = await core.topOwnSamples({ modelId: 'modern', layer: 'OUTPUT', unit: 3 });
+      expect(after.searched).toBe(order.length - 1);
+      expect(after.examples.map((x) => x.sampleId)).not.toContain(first.sampleId);
+    } finally {
+      await core.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await models.cleanup();
+    }
+  }, 240_000);
 });
