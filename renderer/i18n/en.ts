@@ -725,6 +725,11 @@ export const en = {
       nothingToRead: '{{file}} holds no samples: neither samples.jsonl (nor any .jsonl file) nor MNIST IDX files.',
       idxWithoutInks: '{{file}} holds MNIST IDX images ({{names}}) but not the inks they were made from (samples.jsonl): a sample is a drawing, and an image cannot be turned back into strokes. Exports made by this version include the inks.',
     },
+    scratch: {
+      busy: 'A training is already running; wait for it to finish or cancel it first.',
+      notRunning: 'That training is no longer running.',
+      noDecision: 'That training’s model is no longer waiting for a decision.',
+    },
     training: {
       busy: 'A fine-tune is already running.',
       starting: 'A fine-tune is being started.',

@@ -726,6 +726,11 @@ export const zhCN: Resources = {
       nothingToRead: '{{file}} 里没有样本：既没有 samples.jsonl（或任何 .jsonl 文件），也没有 MNIST IDX 文件。',
       idxWithoutInks: '{{file}} 含有 MNIST IDX 图像（{{names}}），但没有生成它们的笔迹（samples.jsonl）：样本是一幅手写笔迹，图像无法还原成笔画。本版本导出的文件包含笔迹。',
     },
+    scratch: {
+      busy: '已经有一个训练在运行；请等它结束，或者先取消它。',
+      notRunning: '这次训练已经不在运行了。',
+      noDecision: '这次训练得到的模型已经不再等待你的决定。',
+    },
     training: {
       busy: '已经有一个微调在运行。',
       starting: '正在启动一个微调。',
