@@ -209,6 +209,13 @@ export function scratchCard(r: {
     trainedOn,
     testAccuracy: r.test.accuracy,
     validationAccuracy: last?.validationAccuracy ?? null,
+    i18n: {
+      'zh-CN': {
+        title: o.arch === 'modern' ? '现代 LeNet-5（在应用里从头训练）' : '经典 LeNet-5（在应用里从头训练）',
+        description: `在应用里从头训练：${r.started.trainCount - r.started.personalSamples} 个 MNIST 训练数字${r.started.personalSamples > 0 ? `，加上你的 ${r.started.personalSamples} 个样本` : ''}，${o.epochs} 轮；MNIST 测试准确率 ${pct(r.test.accuracy)}`,
+        trainedOn: `${r.started.trainCount - r.started.personalSamples} 个 MNIST 训练数字${r.started.personalSamples > 0 ? ` + 你的 ${r.started.personalSamples} 个样本` : ''}`,
+      },
+    },
     recipeSummary: `Adam, learning rate ${o.learningRate} (cosine to 1%, warm-up), batch ${o.batchSize}, weight decay ${SCRATCH_WEIGHT_DECAY}, ${o.augment ? 'distortions on' : 'no distortions'}, seed ${o.seed}`,
     machine: r.machine,
     scratch: {

@@ -165,10 +165,12 @@ export async function trainFromScratch(input: ScratchInput, gate: ScratchGate, h
     let window = { loss: 0, correct: 0, n: 0 };
     let pendingValidation: ScratchProgress['validation'] = null;
     let lr = 0;
+    let reportedState: 'running' | 'paused' | null = null;
 
     const report = (epoch: number, step: number) => {
       const now = performance.now();
       lastReport = now;
+      reportedState = gate.state;
       const pace = busyMs > 0 ? trainedSamples / (busyMs / 1000) : 0;
       const x = epoch + step / stepsPerEpoch;
       hooks.onProgress?.({
@@ -191,6 +193,8 @@ export async function trainFromScratch(input: ScratchInput, gate: ScratchGate, h
       const epochStartBusy = busyMs;
       let lossSum = 0, correct = 0, seen = 0;
       for (let step = 0; step < stepsPerEpoch; step++) {
+        // a pause that came between two batches is told at once (no batch will report it)
+        if (reportedState !== null && gate.state !== reportedState) report(epoch, step);
         const wasPaused = gate.state === 'paused';
         const { go, stepped } = await gate.pass();
         if (!go) return { status: 'cancelled' };

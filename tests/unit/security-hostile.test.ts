@@ -226,7 +226,7 @@ const HOSTILE: Record<MethodName, Hostile[]> = {
     { what: 'negative learning rate', payload: { options: { learningRate: -1 } }, field: 'options.learningRate' },
     { what: 'fractional batch', payload: { options: { batchSize: 1.5 } }, field: 'options.batchSize' },
     { what: 'architecture unknown', payload: { options: { arch: 'resnet' } }, field: 'options.arch' },
-    { what: 'an unknown option', payload: { options: { threads: 16 } }, field: 'options.threads' },
+    { what: 'an unknown option', payload: { options: { threads: 16 } }, field: 'threads' },
   ],
   controlScratchTraining: [
     ...notARequest({ jobId: 'sc-1', action: 'pause' }),
