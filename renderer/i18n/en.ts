@@ -348,7 +348,7 @@ export const en = {
     cancelled: 'Training cancelled: nothing was saved.',
     resultTitle: 'The trained network',
     resultTest: 'Reads {{accuracy}} of the {{n}} MNIST test digits.',
-    resultDetails: 'Trained on {{train}} digits ({{validation}} held out to validate), {{epochs}} epochs, {{speed}} digits per second.',
+    resultDetails: 'Trained on {{train}} digits ({{validation}} held out to validate), {{epochs, noun(one: epoch; other: epochs)}}, {{speed}} digits per second.',
     parity: 'Checked: ONNX Runtime and the app’s engine agree on it (largest difference {{diff}}).',
     activated: 'The network you trained is now the active model.',
     kept: 'The network you trained is kept among the models.',

@@ -234,7 +234,7 @@ function Result() {
         {t('scratch.resultTest', { accuracy: format.percent(r.testAccuracy, 2), n: format.integer(r.testCount) })}
       </p>
       <p className="muted small">
-        {t('scratch.resultDetails', { train: format.integer(r.trainCount), validation: format.integer(r.validationCount), epochs: format.integer(r.options.epochs), speed: format.integer(Math.round(r.samplesPerSec)) })}
+        {t('scratch.resultDetails', { train: format.integer(r.trainCount), validation: format.integer(r.validationCount), epochs: r.options.epochs, speed: format.integer(Math.round(r.samplesPerSec)) })}
       </p>
       <table className="scratch-history">
         <thead>

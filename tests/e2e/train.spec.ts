@@ -28,17 +28,17 @@ async function openTrain(page: Page): Promise<void> {
 const done = async (page: Page) => Number(await page.getByTestId('scratch-progress').getAttribute('data-done'));
 
 test('a small training: curves and kernels update, pause, one batch, resume, cancel', async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(240_000);
   await openTrain(page);
   await page.getByTestId('scratch-start').click();
   const panel = page.getByTestId('scratch');
-  await expect(panel).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
-  await expect.poll(() => done(page), { timeout: 30_000 }).toBeGreaterThan(2);
+  await expect(panel).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  await expect.poll(() => done(page), { timeout: 90_000 }).toBeGreaterThan(2);
   // the kernels are redrawn and the curves grow while it trains
   const kernelsAt = Number(await page.getByTestId('scratch-kernels').getAttribute('data-done'));
   const pointsAt = Number(await page.getByTestId('scratch-chart-loss').getAttribute('data-points'));
-  await expect.poll(async () => Number(await page.getByTestId('scratch-kernels').getAttribute('data-done'))).toBeGreaterThan(kernelsAt);
-  await expect.poll(async () => Number(await page.getByTestId('scratch-chart-loss').getAttribute('data-points'))).toBeGreaterThan(pointsAt);
+  await expect.poll(async () => Number(await page.getByTestId('scratch-kernels').getAttribute('data-done')), { timeout: 30_000 }).toBeGreaterThan(kernelsAt);
+  await expect.poll(async () => Number(await page.getByTestId('scratch-chart-loss').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(pointsAt);
   // the drawing is read by the network being trained
   await expect(page.getByTestId('scratch-probe')).not.toHaveAttribute('data-top', '', { timeout: 15_000 });
 
@@ -49,11 +49,11 @@ test('a small training: curves and kernels update, pause, one batch, resume, can
   await page.waitForTimeout(500);
   expect(await done(page)).toBe(paused);
   await page.getByTestId('scratch-step').click();
-  await expect.poll(() => done(page)).toBe(paused + 1);
+  await expect.poll(() => done(page), { timeout: 30_000 }).toBe(paused + 1);
   await page.getByTestId('scratch-step').click();
-  await expect.poll(() => done(page)).toBe(paused + 2);
+  await expect.poll(() => done(page), { timeout: 30_000 }).toBe(paused + 2);
   // the probe follows the weights of the moment, also while paused
-  await expect.poll(async () => Number(await page.getByTestId('scratch-probe').getAttribute('data-done'))).toBeGreaterThanOrEqual(paused);
+  await expect.poll(async () => Number(await page.getByTestId('scratch-probe').getAttribute('data-done')), { timeout: 30_000 }).toBeGreaterThanOrEqual(paused);
 
   mkdirSync(SHOTS, { recursive: true });
   for (const language of ['en', 'zh-CN'] as const) {
@@ -69,19 +69,19 @@ test('a small training: curves and kernels update, pause, one batch, resume, can
 
   await page.getByTestId('scratch-resume').click();
   await expect(panel).toHaveAttribute('data-state', 'running');
-  await expect.poll(() => done(page)).toBeGreaterThan(paused + 2);
+  await expect.poll(() => done(page), { timeout: 30_000 }).toBeGreaterThan(paused + 2);
   await page.getByTestId('scratch-cancel').click();
-  await expect(page.getByTestId('scratch-cancelled')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('scratch-cancelled')).toBeVisible({ timeout: 30_000 });
   await expect(panel).toHaveAttribute('data-state', 'idle');
   await expect(page.getByTestId('scratch-start')).toBeEnabled();
 });
 
 test('a training that finishes: its card, then its model activated', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(300_000);
   await openTrain(page);
   await page.getByTestId('scratch-start').click();
   const result = page.getByTestId('scratch-result');
-  await expect(result).toBeVisible({ timeout: 120_000 });
+  await expect(result).toBeVisible({ timeout: 270_000 });
   const modelId = await result.getAttribute('data-model');
   expect(modelId).toMatch(/^modern-scratch-/);
   await expect(result).toContainText('10,000');
