@@ -33,6 +33,7 @@ export async function buildMain(outDir = 'dist/main'): Promise<void> {
   await build({ ...common, entryPoints: ['main/samples/import-worker.ts'], outfile: `${outDir}/import-worker.cjs`, packages: 'external' });
   // The fine-tune worker awaits at top level, so it is an ES module; its import.meta.url is its own file.
   await build({ ...common, format: 'esm', entryPoints: ['main/training/fine-tune-worker.ts'], outfile: `${outDir}/fine-tune-worker.mjs`, packages: 'external' });
+  await build({ ...common, format: 'esm', entryPoints: ['main/training/scratch-worker.ts'], outfile: `${outDir}/scratch-worker.mjs`, packages: 'external' });
   await build({ ...common, format: 'esm', entryPoints: ['main/core/top-activations-worker.ts'], outfile: `${outDir}/top-activations-worker.mjs`, packages: 'external' });
   await build({ ...common, format: 'esm', entryPoints: ['main/core/feature-vis-worker.ts'], outfile: `${outDir}/feature-vis-worker.mjs`, packages: 'external' });
   // The engine's SIMD kernels, compiled from their text format; every bundle above looks for them beside itself.
@@ -42,5 +43,5 @@ export async function buildMain(outDir = 'dist/main'): Promise<void> {
 
 if (resolve(process.argv[1] ?? '') === resolve(import.meta.filename)) {
   await buildMain();
-  console.log(`built dist/main: main.cjs, preload.cjs, gradient-worker.cjs, import-worker.cjs, fine-tune-worker.mjs, ${KERNELS_WASM}`);
+  console.log(`built dist/main: main.cjs, preload.cjs, gradient-worker.cjs, import-worker.cjs, fine-tune-worker.mjs, scratch-worker.mjs, ${KERNELS_WASM}`);
 }

@@ -64,6 +64,9 @@ export const ERROR_REASONS = {
   'training.allHeldOut': reason('bad-request', [], 'every sample would be held out: lower the held-out fraction or collect more samples'),
   'training.notRunning': reason('not-found', ['job'], 'no running fine-tune {{job}}'),
   'training.noDecision': reason('not-found', ['job'], 'no finished fine-tune {{job}} is waiting for a decision'),
+  'scratch.busy': reason('unavailable', ['job'], 'a training is already running (job {{job}})'),
+  'scratch.notRunning': reason('not-found', ['job'], 'no training {{job}} is running'),
+  'scratch.noDecision': reason('not-found', ['job'], 'no finished training {{job}} is waiting for a decision'),
   'training.cannotStart': reason('unavailable', ['detail'], 'fine-tuning cannot start: {{detail}}'),
 } as const;
 

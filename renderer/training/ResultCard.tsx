@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import './ResultCard.css';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -94,7 +95,7 @@ export function ResultFigures({ result }: { result: TrainingResult }) {
   );
 }
 
-export function layersText(t: ReturnType<typeof useTranslation>['t'], layers: TrainingResult['layers']): string {
+export function layersText(t: TFunction, layers: TrainingResult['layers']): string {
   return layers === 'all' ? t('train.layersAll') : layers.map((name) => layerName(t, name)).join(t('result.listSeparator'));
 }
 

@@ -172,6 +172,12 @@ test('every screen in 中文 holds no English beyond the allowlist; a refused im
   await expect(page.getByTestId('confusion')).toContainText('现代 LeNet-5');
   await expectChinese(page, 'confusion');
 
+  // training from scratch: every option and control in Chinese
+  await page.getByTestId('tab-scratch').click();
+  await expect(page.getByTestId('scratch-start')).toBeEnabled();
+  await expectChinese(page, 'train from scratch');
+  await shoot(page, 'zh-train');
+
   // retrain for one epoch: the result card names the model it started from in Chinese
   await page.getByTestId('tab-train').click();
   await expect(page.getByTestId('readiness')).toHaveAttribute('data-ready', 'true');

@@ -13,7 +13,7 @@ import { drawInk, readInks, settledPrediction } from './helpers.ts';
  * tabs, the About dialog and a map's detail dialog. They run against a browser-mode server of their own
  * whose data folder holds a few samples, so the samples tab shows a real gallery.
  */
-export const SIDE_TABS = ['layers', 'explain', 'lab', 'samples', 'train', 'models'] as const;
+export const SIDE_TABS = ['layers', 'explain', 'lab', 'samples', 'train', 'scratch', 'models'] as const;
 export const SCREENS = [...SIDE_TABS, 'about', 'map-detail'] as const;
 export type Screen = (typeof SCREENS)[number];
 export const LANGUAGES = ['en', 'zh-CN'] as const;

@@ -23,6 +23,11 @@ const VALID: { [M in DataFolderMethod]: Requests[M] } = {
   cancelTraining: {},
   trainingStatus: {},
   finishTraining: { jobId: 'j1', decision: 'keep' },
+  startScratchTraining: {},
+  controlScratchTraining: { jobId: 'j1', action: 'pause' },
+  scratchTrainingStatus: {},
+  probeScratchTraining: { jobId: 'j1', image: { width: 28, height: 28, data: new Float32Array(784) } },
+  finishScratchTraining: { jobId: 'j1', decision: 'keep' },
 };
 
 describe('the contract, derived from one method table', () => {

@@ -227,6 +227,33 @@ const HOSTILE: Record<MethodName, Hostile[]> = {
     { what: 'decision unknown', payload: { jobId: 'ft-1', decision: 'delete-all' }, field: 'decision' },
     { what: 'no decision', payload: { jobId: 'ft-1' }, field: 'decision' },
   ],
+  startScratchTraining: [
+    ...notARequest({}),
+    { what: 'too few digits', payload: { options: { trainDigits: 999 } }, field: 'options.trainDigits' },
+    { what: 'more digits than MNIST has', payload: { options: { trainDigits: 60_001 } }, field: 'options.trainDigits' },
+    { what: 'zero epochs', payload: { options: { epochs: 0 } }, field: 'options.epochs' },
+    { what: 'NaN learning rate', payload: { options: { learningRate: Number.NaN } }, field: 'options.learningRate' },
+    { what: 'negative learning rate', payload: { options: { learningRate: -1 } }, field: 'options.learningRate' },
+    { what: 'fractional batch', payload: { options: { batchSize: 1.5 } }, field: 'options.batchSize' },
+    { what: 'architecture unknown', payload: { options: { arch: 'resnet' } }, field: 'options.arch' },
+    { what: 'an unknown option', payload: { options: { threads: 16 } }, field: 'threads' },
+  ],
+  controlScratchTraining: [
+    ...notARequest({ jobId: 'sc-1', action: 'pause' }),
+    ...badNames((id) => ({ jobId: id, action: 'pause' }), 'jobId'),
+    { what: 'action unknown', payload: { jobId: 'sc-1', action: 'rewind' }, field: 'action' },
+  ],
+  scratchTrainingStatus: notARequest({}),
+  probeScratchTraining: [
+    ...notARequest({ jobId: 'sc-1', image: { width: 28, height: 28, data: new Float32Array(784) } }),
+    ...badNames((id) => ({ jobId: id, image: { width: 28, height: 28, data: new Float32Array(784) } }), 'jobId'),
+    { what: 'image as a JSON array', payload: { jobId: 'sc-1', image: { width: 28, height: 28, data: [0] } }, field: 'image.data' },
+  ],
+  finishScratchTraining: [
+    ...notARequest({ jobId: 'sc-1', decision: 'keep' }),
+    ...badNames((id) => ({ jobId: id, decision: 'keep' }), 'jobId'),
+    { what: 'decision unknown', payload: { jobId: 'sc-1', decision: 'delete-all' }, field: 'decision' },
+  ],
   labPresets: notARequest({}),
   labConvolve: [
     ...notARequest(labRequest),

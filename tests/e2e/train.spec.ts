@@ -1,0 +1,96 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { drawInk, openApp, readInks, settledPrediction } from './helpers.ts';
+
+/**
+ * Training from scratch, end to end against browser mode: a small training (1,000 digits, one epoch)
+ * started from the Train tab, its curves and C1 kernels redrawn as it learns, paused, stepped one batch
+ * at a time, resumed and cancelled; then one that finishes, whose model is activated.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const SEVEN = readInks('ced.jsonl').find((ink) => ink.label === 7 && ink.strokes.length <= 2)!;
+const SHOTS = process.env.LENET_E2E_SCREENSHOTS ?? 'test-results/screenshots';
+
+async function openTrain(page: Page): Promise<void> {
+  await openApp(page);
+  await drawInk(page, SEVEN);
+  await settledPrediction(page);
+  await page.getByTestId('tab-scratch').click();
+  await expect(page.getByTestId('scratch-start')).toBeEnabled();
+  await page.getByTestId('scratch-digits').selectOption('1000');
+  await page.getByTestId('scratch-epochs').fill('1');
+  await page.getByTestId('scratch-batch').fill('32');
+}
+
+const done = async (page: Page) => Number(await page.getByTestId('scratch-progress').getAttribute('data-done'));
+
+test('a small training: curves and kernels update, pause, one batch, resume, cancel', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openTrain(page);
+  await page.getByTestId('scratch-start').click();
+  const panel = page.getByTestId('scratch');
+  await expect(panel).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  await expect.poll(() => done(page), { timeout: 90_000 }).toBeGreaterThan(2);
+  // the kernels are redrawn and the curves grow while it trains
+  const kernelsAt = Number(await page.getByTestId('scratch-kernels').getAttribute('data-done'));
+  const pointsAt = Number(await page.getByTestId('scratch-chart-loss').getAttribute('data-points'));
+  await expect.poll(async () => Number(await page.getByTestId('scratch-kernels').getAttribute('data-done')), { timeout: 30_000 }).toBeGreaterThan(kernelsAt);
+  await expect.poll(async () => Number(await page.getByTestId('scratch-chart-loss').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(pointsAt);
+  // the drawing is read by the network being trained
+  await expect(page.getByTestId('scratch-probe')).not.toHaveAttribute('data-top', '', { timeout: 15_000 });
+
+  await page.getByTestId('scratch-pause').click();
+  await expect(panel).toHaveAttribute('data-state', 'paused');
+  await expect(page.getByTestId('scratch-progress')).toHaveAttribute('data-state', 'paused');
+  const paused = await done(page);
+  await page.waitForTimeout(500);
+  expect(await done(page)).toBe(paused);
+  await page.getByTestId('scratch-step').click();
+  await expect.poll(() => done(page), { timeout: 30_000 }).toBe(paused + 1);
+  await page.getByTestId('scratch-step').click();
+  await expect.poll(() => done(page), { timeout: 30_000 }).toBe(paused + 2);
+  // the probe follows the weights of the moment, also while paused
+  await expect.poll(async () => Number(await page.getByTestId('scratch-probe').getAttribute('data-done')), { timeout: 30_000 }).toBeGreaterThanOrEqual(paused);
+
+  mkdirSync(SHOTS, { recursive: true });
+  for (const language of ['en', 'zh-CN'] as const) {
+    await page.getByTestId('language-switcher').locator(`[data-value="${language}"]`).click();
+    for (const [w, h] of [[1600, 1000], [1024, 768]] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${SHOTS}/train-${language}-${w}x${h}.png` });
+      if (process.env.UPDATE_README_SCREENSHOT && language === 'en' && w === 1600) await page.screenshot({ path: join(import.meta.dirname, '../../docs/train.png') });
+    }
+  }
+  await page.getByTestId('language-switcher').locator('[data-value="en"]').click();
+
+  await page.getByTestId('scratch-resume').click();
+  await expect(panel).toHaveAttribute('data-state', 'running');
+  await expect.poll(() => done(page), { timeout: 30_000 }).toBeGreaterThan(paused + 2);
+  await page.getByTestId('scratch-cancel').click();
+  await expect(page.getByTestId('scratch-cancelled')).toBeVisible({ timeout: 30_000 });
+  await expect(panel).toHaveAttribute('data-state', 'idle');
+  await expect(page.getByTestId('scratch-start')).toBeEnabled();
+});
+
+test('a training that finishes: its card, then its model activated', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openTrain(page);
+  await page.getByTestId('scratch-start').click();
+  const result = page.getByTestId('scratch-result');
+  await expect(result).toBeVisible({ timeout: 270_000 });
+  const modelId = await result.getAttribute('data-model');
+  expect(modelId).toMatch(/^modern-scratch-/);
+  await expect(result).toContainText('10,000');
+  await result.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/train-result-en-1600x1000.png` });
+  await page.getByTestId('scratch-activate').click();
+  await expect(page.getByTestId('toast')).toContainText('now the active model');
+  await expect(result).toBeHidden();
+  await expect(page.getByTestId('model-switcher').locator(`[data-value="${modelId}"]`)).toHaveAttribute('aria-checked', 'true');
+  await page.getByTestId('tab-layers').click();
+  await expect(page.getByTestId('layers')).toHaveAttribute('data-model', modelId!);
+});
