@@ -87,10 +87,10 @@ export function createLab(context: LabContext): LabMethods {
         throw err;
       }
       const input = context.pipeline.toNetworkInput(prepared.image28, description.spec);
-      const { layer, from, worked } = asked('unitWorkedSum', () =>
+      const { layer, from, worked, probability } = asked('unitWorkedSum', () =>
         networkWorkedSum(networkOf(description), description.weights, input, { layer: request.layer, map: request.map, row: request.row, col: request.col }),
       );
-      return { modelId: id, layer, from, worked };
+      return { modelId: id, layer, from, worked, probability };
     },
   };
 }

@@ -68,7 +68,7 @@ function DenseWeights({ kernels, unit, from }: { kernels: LayerKernels; unit: nu
 }
 
 /** Text keyed by kind that explains what a layer without weights computes (the rest say "no weights"). */
-const NO_WEIGHTS_TEXT: Partial<Record<LayerInfo['kind'], 'detail.maxpool'>> = { maxpool: 'detail.maxpool' };
+const NO_WEIGHTS_TEXT: Partial<Record<LayerInfo['kind'], 'detail.maxpool' | 'detail.rbf'>> = { maxpool: 'detail.maxpool', rbf: 'detail.rbf' };
 
 function Weights({ model, layer, map, from }: { model: ModelInfo; layer: LayerInfo; map: number; from: string }) {
   const { t } = useTranslation();

@@ -8,8 +8,29 @@ import { useStudio } from '../state/store.ts';
 import type { LayerInfo, UnitWorkedSum as Answer } from '../transport/index.ts';
 
 /** Layer kinds whose units the core writes out. */
-const WORKED_KINDS: readonly LayerInfo['kind'][] = ['conv', 'maxpool', 'avgpool', 'subsample', 'dense'];
-const EXPLAINED = { conv: 'conv', maxpool: 'maxpool', avgpool: 'maxpool', subsample: 'subsample', dense: 'dense' } as const;
+const WORKED_KINDS: readonly LayerInfo['kind'][] = ['conv', 'maxpool', 'avgpool', 'subsample', 'dense', 'rbf'];
+const EXPLAINED = { conv: 'conv', maxpool: 'maxpool', avgpool: 'maxpool', subsample: 'subsample', dense: 'dense', rbf: 'rbf' } as const;
+
+/** An output unit's class probability: the softmax over every unit's score, as the core computed it. */
+function OutputProbability({ digit, probability, shown }: { digit: number; probability: NonNullable<Answer['probability']>; shown: number | undefined }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { logitScale, scores, value } = probability;
+  const rbf = logitScale !== 1;
+  const params = { digit, scale: format.value(logitScale), score: format.value(scores[digit]), count: scores.length, value: format.value(value) };
+  return (
+    <div className="unit-sum__probability">
+      <p className="worked__total" data-testid="unit-probability" data-value={value}>
+        {t(rbf ? 'lab.layers.probabilityRbf' : 'lab.layers.probabilityLogits', params)}
+      </p>
+      {shown !== undefined && (
+        <p className="small muted" data-testid="unit-shown-probability" data-value={shown}>
+          {t('lab.layers.shownProbability', { digit, value: format.value(shown), percent: format.percent(shown, 1) })}
+        </p>
+      )}
+    </div>
+  );
+}
 
 interface Props {
   readonly modelId: string;
@@ -30,6 +51,7 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
   const { t } = useTranslation();
   const format = useFormat();
   const shown = useStudio((s) => (s.prediction?.response.modelId === modelId ? s.prediction : null));
+  const bitmap = useStudio((s) => s.modelInfo[modelId]?.rbfBitmaps ?? null);
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const supported = WORKED_KINDS.includes(layer.kind);
@@ -84,7 +106,8 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
           {t('lab.layers.displayed', { value: format.value(displayed) })}
         </p>
       )}
-      {current && <WorkedSumView worked={current.worked} channelName={fromMap} testId="layer-worked" summaryFirst />}
+      {current && <WorkedSumView worked={current.worked} channelName={fromMap} testId="layer-worked" summaryFirst bitmap={layer.kind === 'rbf' ? bitmap : null} />}
+      {current?.probability && <OutputProbability digit={map} probability={current.probability} shown={shown.response.probabilities[map]} />}
     </section>
   );
 }

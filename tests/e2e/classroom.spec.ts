@@ -29,8 +29,9 @@ export const LATIN_ALLOWED = [
   'ReLU', 'tanh', 'sigmoid', 'softmax', 'Softmax', 'RBF', 'Adam',
   'LeCun', 'Bottou', 'Bengio', 'Haffner', 'Consortium', 'CC', 'BY',
   'ms', 'MB', 's', 'px', 'min',
-  // the variables of the formulas the lab writes out: ⌊(n − k + 2p) / s⌋ + 1, (k·k·c_in + 1)·c_out, f(z), the scaled tanh's x
-  'n', 'k', 'p', 'c', 'z', 'f', 'x',
+  // the variables of the formulas the lab writes out: ⌊(n − k + 2p) / s⌋ + 1, (k·k·c_in + 1)·c_out, f(z), the scaled tanh's x,
+  // the softmax's e^z and the RBF distances d
+  'n', 'k', 'p', 'c', 'z', 'f', 'x', 'e', 'd',
   'Ctrl', 'Shift', 'Enter', 'Delete', 'E', 'M', 'P', 'S', 'Z', 'Y',
   'English',
 ];
