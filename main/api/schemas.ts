@@ -241,6 +241,8 @@ export const ModelListSchema = z.strictObject({
   models: z.array(ModelSummarySchema),
   /** Set when the model that should be active is missing or damaged and a bundled one stands in: say so. */
   notice: z.string().nullable().optional(),
+  /** The notice as reasons the page translates (error-codes.ts `fallback.*`), in order. */
+  noticeReasons: z.array(z.lazy(() => ReasonSchema)).optional(),
 });
 
 
@@ -481,7 +483,7 @@ export const CancelTrainingResultSchema = z.strictObject({ cancelled: z.boolean(
 export const TrainingOutcomeSchema = z.discriminatedUnion('status', [
   z.strictObject({ jobId: z.string(), status: z.literal('done'), result: TrainingResultSchema }),
   z.strictObject({ jobId: z.string(), status: z.literal('cancelled') }),
-  z.strictObject({ jobId: z.string(), status: z.literal('failed'), message: z.string() }),
+  z.strictObject({ jobId: z.string(), status: z.literal('failed'), message: z.string(), reason: z.lazy(() => ReasonSchema).optional() }),
 ]);
 
 export const TrainingStatusSchema = z.strictObject({

@@ -708,6 +708,15 @@ export const en = {
       layerNoWeights: 'The layer {{layer}} of {{id}} has no weights.',
       undoGone: 'The deleted model {{id}} can no longer be restored.',
     },
+    // why a bundled model stands in (the notice names it): the model is the one the person last activated
+    fallback: {
+      missing: 'It is no longer in the models folder.',
+      cannotLoad: 'Its files are missing or damaged, or it failed its check.',
+      pointerDamaged: 'The setting that remembers the active model is damaged.',
+      undetermined: 'The app could not tell which model was active.',
+      bundledDamaged: 'Another model that ships with the app cannot be loaded either.',
+      allDamaged: 'Every model that ships with the app is damaged: reinstall the app.',
+    },
     onnxImport: {
       noWeights: 'The parameters of {{file}} cannot be read as this app’s LeNet-5 layers: it must name them as the app’s own ONNX export does.',
       badCard: '{{file}} is not a model card (a JSON object).',
@@ -745,6 +754,8 @@ export const en = {
       notRunning: 'No fine-tune is running.',
       noDecision: 'That fine-tune’s result is no longer waiting for a decision.',
       cannotStart: 'Fine-tuning cannot start: the MNIST replay set shipped with the app cannot be read.',
+      failed: 'The fine-tune stopped with an error; nothing was saved.',
+      resultUnreadable: 'The fine-tune finished, but its result cannot be read.',
     },
     skip: {
       notJson: 'not valid JSON',

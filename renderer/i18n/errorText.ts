@@ -13,6 +13,25 @@ function translate(key: string, params: Readonly<Record<string, string | number>
   return (i18next.t as unknown as (key: string, options: Record<string, unknown>) => string)(key, localParams(params));
 }
 
+type Reason = { readonly code: string; readonly params: Readonly<Record<string, string | number>> };
+
+/** A reason of the core's table in the interface's language, or null if it has no text; in English the technical detail it carries is added in brackets. */
+export function reasonText(reason: Reason): string | null {
+  const text = translate(`errors.${reason.code}`, reason.params);
+  if (text === null) return null;
+  const detail = reason.params.detail;
+  return i18next.language === 'en' && typeof detail === 'string' && detail ? `${text} (${detail})` : text;
+}
+
+/**
+ * Reasons the core sent beside a result (the model notice's), one after another in the interface's
+ * language; the core's English text when one of them has no translation.
+ */
+export function reasonsText(reasons: readonly Reason[], english: string): string {
+  const texts = reasons.map(reasonText);
+  return texts.length > 0 && texts.every((t) => t !== null) ? texts.join(' ') : english;
+}
+
 /**
  * A failure in the interface's language: the core's reason code with its parameters when it sent one
  * (main/api/error-codes.ts), else what kind of failure it was. The core's English message goes to the
@@ -21,13 +40,8 @@ function translate(key: string, params: Readonly<Record<string, string | number>
 export function errorText(error: unknown): string {
   const api = error instanceof ApiError ? error : null;
   const english = error instanceof Error ? error.message : String(error);
-  if (api?.reason) {
-    const text = translate(`errors.${api.reason.code}`, api.reason.params);
-    if (text !== null) {
-      const detail = api.reason.params.detail;
-      return i18next.language === 'en' && typeof detail === 'string' && detail ? `${text} (${detail})` : text;
-    }
-  }
+  const text = api?.reason ? reasonText(api.reason) : null;
+  if (text !== null) return text;
   console.warn(english);
   const kind = translate(`errors.kind.${api?.code ?? 'internal'}`, {}) ?? english;
   return i18next.language === 'en' ? `${kind} (${english})` : kind;

@@ -708,6 +708,14 @@ export const zhCN: Resources = {
       layerNoWeights: '{{id}} 的 {{layer}} 层没有权重。',
       undoGone: '已删除的模型 {{id}} 无法再恢复。',
     },
+    fallback: {
+      missing: '它已不在模型文件夹里。',
+      cannotLoad: '它的文件缺失或已损坏，或者没有通过核对。',
+      pointerDamaged: '记录当前模型的设置文件已损坏。',
+      undetermined: '应用无法确定上次启用的是哪个模型。',
+      bundledDamaged: '另一个随应用提供的模型也无法加载。',
+      allDamaged: '随应用提供的模型全部已损坏：请重新安装应用。',
+    },
     onnxImport: {
       noWeights: '{{file}} 的参数无法读作本应用的 LeNet-5 各层：它必须像本应用自己导出的 ONNX 那样命名参数。',
       badCard: '{{file}} 不是模型卡片（JSON 对象）。',
@@ -745,6 +753,8 @@ export const zhCN: Resources = {
       notRunning: '没有正在运行的微调。',
       noDecision: '这次微调的结果已经不再等待决定。',
       cannotStart: '微调无法开始：无法读取随应用提供的 MNIST 回放集。',
+      failed: '微调因出错而停止，没有保存任何内容。',
+      resultUnreadable: '微调已经完成，但无法读取它的结果。',
     },
     skip: {
       notJson: '不是有效的 JSON',
