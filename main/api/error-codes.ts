@@ -38,6 +38,9 @@ export const ERROR_REASONS = {
   'fallback.bundledDamaged': reason('unavailable', ['ids', 'detail'], 'The bundled model {{ids}} cannot be loaded either ({{detail}}).'),
   'fallback.allDamaged': reason('unavailable', ['detail'], 'Every bundled model is damaged ({{detail}}); reinstall the app.'),
 
+  // ---- the convolution lab and worked sums
+  'lab.doesNotFit': reason('bad-request', ['method', 'detail'], '{{method}}: {{detail}}'),
+
   // ---- ONNX model import
   'onnxImport.tooLarge': reason('too-large', ['file', 'bytes', 'max'], '{{file}}: {{bytes}} bytes; a model file holds at most {{max}}'),
   'onnxImport.notOnnx': reason('bad-request', ['file', 'detail'], '{{file}}: not an ONNX model ({{detail}})'),

@@ -2,7 +2,7 @@ import { ShapeError } from '../engine/tensor.ts';
 import type { Network } from '../engine/network.ts';
 import { InkError } from '../ink/types.ts';
 import { calculate, engineNetwork, INPUT_PRESETS, KERNEL_PRESETS, labConvolve, networkWorkedSum, presetChain } from '../lab/index.ts';
-import { ApiError } from '../api/contract.ts';
+import { ApiError, failure } from '../api/contract.ts';
 import type { LenetCore, ModelDescription } from '../api/core-port.ts';
 import type { InkPipeline } from './ink-pipeline.ts';
 
@@ -19,7 +19,7 @@ function asked<R>(what: string, run: () => R): R {
   try {
     return run();
   } catch (err) {
-    if (err instanceof ShapeError) throw new ApiError('bad-request', `${what}: ${err.message}`);
+    if (err instanceof ShapeError) throw failure('lab.doesNotFit', { method: what, detail: err.message });
     throw err;
   }
 }

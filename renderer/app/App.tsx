@@ -5,7 +5,7 @@ import { DrawingCanvas } from '../drawing/DrawingCanvas.tsx';
 import { DrawingToolbar } from '../drawing/DrawingToolbar.tsx';
 import { ExplainPanel } from '../explain/ExplainPanel.tsx';
 import { applyLanguage } from '../i18n/index.ts';
-import { reasonsText } from '../i18n/errorText.ts';
+import { reasonsText } from '../i18n/reasonText.ts';
 import { LabPanel } from '../lab/LabPanel.tsx';
 import { LayersPanel } from '../layers/LayersPanel.tsx';
 import { MapDetailDialog } from '../layers/MapDetailDialog.tsx';

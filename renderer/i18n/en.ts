@@ -717,6 +717,9 @@ export const en = {
       bundledDamaged: 'Another model that ships with the app cannot be loaded either.',
       allDamaged: 'Every model that ships with the app is damaged: reinstall the app.',
     },
+    lab: {
+      doesNotFit: 'These numbers do not fit together: check the sizes of the input, the kernel, the padding and the stride.',
+    },
     onnxImport: {
       noWeights: 'The parameters of {{file}} cannot be read as this app’s LeNet-5 layers: it must name them as the app’s own ONNX export does.',
       badCard: '{{file}} is not a model card (a JSON object).',

@@ -716,6 +716,9 @@ export const zhCN: Resources = {
       bundledDamaged: '另一个随应用提供的模型也无法加载。',
       allDamaged: '随应用提供的模型全部已损坏：请重新安装应用。',
     },
+    lab: {
+      doesNotFit: '这些数字配不到一起：请检查输入、卷积核、填充和步幅的大小。',
+    },
     onnxImport: {
       noWeights: '{{file}} 的参数无法读作本应用的 LeNet-5 各层：它必须像本应用自己导出的 ONNX 那样命名参数。',
       badCard: '{{file}} 不是模型卡片（JSON 对象）。',

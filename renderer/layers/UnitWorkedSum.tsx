@@ -2,6 +2,7 @@ import './UnitWorkedSum.css';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../app/session.ts';
+import { errorText } from '../i18n/errorText.ts';
 import { useFormat } from '../i18n/format.ts';
 import { WorkedSumView } from '../lab/WorkedSumView.tsx';
 import { useStudio } from '../state/store.ts';
@@ -68,7 +69,7 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
           setAnswer(a);
           setError(null);
         },
-        (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => live && setError(errorText(e)),
       );
     return () => {
       live = false;

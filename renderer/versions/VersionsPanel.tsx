@@ -5,7 +5,7 @@ import { activateModel } from '../app/session.ts';
 import { SidePanel } from '../app/SidePanel.tsx';
 import { exportModel, importModelFiles, removeVersion, type ModelImportNote } from '../app/personalSession.ts';
 import { useFormat } from '../i18n/format.ts';
-import { reasonsText } from '../i18n/errorText.ts';
+import { reasonsText } from '../i18n/reasonText.ts';
 import { useStudio } from '../state/store.ts';
 import type { ModelSummary } from '../transport/index.ts';
 import { CheckIcon, DownloadIcon, UploadIcon } from '../ui/icons.tsx';

@@ -1,9 +1,11 @@
 import i18next from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reasonMessage, reasonOf } from '../../../main/api/error-codes.ts';
-import { ApiError } from '../../../main/api/contract.ts';
-import { errorText, reasonsText } from '../../../renderer/i18n/errorText.ts';
-import { resources } from '../../../renderer/i18n/index.ts';
+import { reasonsText } from '../../../renderer/i18n/reasonText.ts';
+import { en } from '../../../renderer/i18n/en.ts';
+import { zhCN } from '../../../renderer/i18n/zh-CN.ts';
+
+const resources = { en: { translation: en }, 'zh-CN': { translation: zhCN } };
 
 beforeAll(async () => {
   await i18next.init({ resources, lng: 'en', fallbackLng: 'en', initAsync: false, interpolation: { escapeValue: false } });
@@ -31,7 +33,7 @@ describe('texts of the reasons the core sends', () => {
   it('a failed fine-tune in Chinese, from its reason', async () => {
     await i18next.changeLanguage('zh-CN');
     const reason = reasonOf('training.failed', { detail: 'Cannot read properties of undefined' });
-    expect(errorText(new ApiError('internal', reasonMessage(reason), reason))).toBe('微调因出错而停止，没有保存任何内容。');
+    expect(reasonsText([reason], reasonMessage(reason))).toBe('微调因出错而停止，没有保存任何内容。');
     await i18next.changeLanguage('en');
   });
 });
