@@ -517,6 +517,9 @@ export const MenuCommandSchema = z.strictObject({
   command: z.enum(['undo', 'redo', 'clear', 'toggle-steps', 'toggle-presentation', 'show-about', 'language-en', 'language-zh-CN']),
 });
 
+/** The page's view choices that the desktop menu shows as checked items. */
+export const ViewStateSchema = z.strictObject({ presenting: z.boolean() });
+
 export const TrainingProgressEventSchema = z.strictObject({ jobId: z.string(), progress: TrainingProgressSchema });
 export const TrainingEpochEventSchema = z.strictObject({ jobId: z.string(), epoch: TrainingEpochSchema });
 

@@ -453,6 +453,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return layerKernels(id, spec, weights, layer);
     },
 
+    async setViewState(request) {
+      emit({ name: 'viewStateChanged', payload: { presenting: request.presenting } });
+      return {};
+    },
+
     async appInfo() {
       return { name: options.name ?? 'LeNet Studio', version: options.version, transport: options.transport, versions: { ...options.versions } };
     },
