@@ -206,6 +206,12 @@ test('every screen in 中文 holds no English beyond the allowlist; a refused im
   await expect(page.getByTestId('layer-OUTPUT').locator('.layer__name')).toHaveText('输出层');
   await expectChinese(page, 'classic layers and card');
   await shoot(page, 'zh-classic');
+  // an RBF output unit written out: the distance to the digit's code bitmap, and the softmax's probability
+  await page.getByTestId('maps-OUTPUT').locator('canvas').click();
+  await expect(page.getByTestId('unit-probability')).toBeVisible();
+  await expectChinese(page, 'classic output unit');
+  await shoot(page, 'zh-classic-output-unit');
+  await page.keyboard.press('Escape');
   await page.getByTestId('model-switcher').locator('[data-value=modern]').click();
   await expect(page.getByTestId('model-card')).toHaveAttribute('data-model', 'modern');
 });
