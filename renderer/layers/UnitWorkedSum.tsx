@@ -5,6 +5,7 @@ import { api } from '../app/session.ts';
 import { errorText } from '../i18n/errorText.ts';
 import { useFormat } from '../i18n/format.ts';
 import { WorkedSumView } from '../lab/WorkedSumView.tsx';
+import { layerName } from './layerText.ts';
 import { useStudio } from '../state/store.ts';
 import type { LayerInfo, UnitWorkedSum as Answer } from '../transport/index.ts';
 
@@ -83,11 +84,11 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
   const isMap = layer.outputShape.length === 3;
   const displayed = activation ? activation.data[(map * h + unit.row) * w + unit.col] : null;
   const current = answer && answer.layer === layer.name && answer.worked.map === map && answer.worked.row === unit.row && answer.worked.col === unit.col ? answer : null;
-  const fromMap = (c: number) => (answer?.from ? t('lab.layers.fromMap', { layer: answer.from, map: c }) : t('lab.layers.fromInput'));
+  const fromMap = (c: number) => (answer?.from ? t('lab.layers.fromMap', { layer: layerName(t, answer.from), map: c }) : t('lab.layers.fromInput'));
 
   return (
     <section className="unit-sum" aria-labelledby="unit-sum-title" data-testid="unit-worked-sum">
-      <h3 id="unit-sum-title">{isMap ? t('lab.layers.title', { layer: layer.name, map, row: unit.row, col: unit.col }) : t('lab.layers.titleUnit', { layer: layer.name, map })}</h3>
+      <h3 id="unit-sum-title">{isMap ? t('lab.layers.title', { layer: layerName(t, layer.name), map, row: unit.row, col: unit.col }) : t('lab.layers.titleUnit', { layer: layerName(t, layer.name), map })}</h3>
       <p className="small muted">{t(`lab.layers.explain.${EXPLAINED[layer.kind as keyof typeof EXPLAINED]}`, { from })}</p>
       {isMap && (
         <div className="unit-sum__fields">
