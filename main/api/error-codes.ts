@@ -30,6 +30,17 @@ export const ERROR_REASONS = {
   'model.layerNoWeights': reason('not-found', ['id', 'layer', 'kind'], 'layer {{layer}} of model {{id}} is a {{kind}} layer and has no trainable weights'),
   'model.undoGone': reason('not-found', ['id'], 'the deleted model {{id}} can no longer be restored'),
 
+  // ---- why a bundled model stands in for the one the person activated (the model list's notice)
+  'fallback.missing': reason('unavailable', ['id', 'fallback'], 'The active model {{id}} is missing; using the bundled {{fallback}} model.'),
+  'fallback.cannotLoad': reason('unavailable', ['id', 'fallback', 'detail'], 'The active model {{id}} cannot be loaded ({{detail}}); using the bundled {{fallback}} model.'),
+  'fallback.pointerDamaged': reason('unavailable', ['fallback', 'detail'], 'The setting that names the active model is damaged ({{detail}}); using the bundled {{fallback}} model.'),
+  'fallback.undetermined': reason('unavailable', ['fallback', 'detail'], 'The active model cannot be determined ({{detail}}); using the {{fallback}} model.'),
+  'fallback.bundledDamaged': reason('unavailable', ['ids', 'detail'], 'The bundled model {{ids}} cannot be loaded either ({{detail}}).'),
+  'fallback.allDamaged': reason('unavailable', ['detail'], 'Every bundled model is damaged ({{detail}}); reinstall the app.'),
+
+  // ---- the convolution lab and worked sums
+  'lab.doesNotFit': reason('bad-request', ['method', 'detail'], '{{method}}: {{detail}}'),
+
   // ---- ONNX model import
   'onnxImport.tooLarge': reason('too-large', ['file', 'bytes', 'max'], '{{file}}: {{bytes}} bytes; a model file holds at most {{max}}'),
   'onnxImport.notOnnx': reason('bad-request', ['file', 'detail'], '{{file}}: not an ONNX model ({{detail}})'),
@@ -68,6 +79,8 @@ export const ERROR_REASONS = {
   'scratch.notRunning': reason('not-found', ['job'], 'no training {{job}} is running'),
   'scratch.noDecision': reason('not-found', ['job'], 'no finished training {{job}} is waiting for a decision'),
   'training.cannotStart': reason('unavailable', ['detail'], 'fine-tuning cannot start: {{detail}}'),
+  'training.failed': reason('internal', ['detail'], 'the fine-tune stopped with an error: {{detail}}'),
+  'training.resultUnreadable': reason('internal', ['id'], 'the fine-tune finished but its result card cannot be read (model {{id}})'),
 } as const;
 
 /**

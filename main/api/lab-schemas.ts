@@ -83,7 +83,7 @@ const maps = z.strictObject({ channels: z.int().min(1), height: z.int().min(1), 
 
 /** One output unit's arithmetic, term by term (main/lab/unit-sum.ts). */
 export const WorkedSumSchema = z.strictObject({
-  op: z.enum(['conv', 'maxpool', 'avgpool', 'subsample', 'dense']),
+  op: z.enum(['conv', 'maxpool', 'avgpool', 'subsample', 'dense', 'rbf']),
   map: z.int().min(0),
   row: z.int().min(0),
   col: z.int().min(0),
@@ -178,6 +178,8 @@ export const UnitWorkedSumSchema = z.strictObject({
   /** The layer the unit reads; null = the network input. */
   from: z.string().nullable(),
   worked: WorkedSumSchema,
+  /** A unit of the output layer: its class probability, softmax(logitScale × scores) over every unit. */
+  probability: z.strictObject({ logitScale: z.number(), scores: Float32ArraySchema, value: z.number().min(0).max(1) }).nullable(),
 });
 
 export type LabMaps = z.infer<typeof LabMapsSchema>;

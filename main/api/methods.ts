@@ -93,6 +93,8 @@ export const METHODS = {
   /** The layer calculator: shapes, neurons, parameters and MACs of a chain of layers or a preset. */
   labLayers: method(L.LabLayersRequestSchema, L.LabLayersResponseSchema),
   /** One unit of a real layer on the drawing, its arithmetic written out (the engine reruns the network). */
+  /** The page reports its view choices (presentation mode); the core passes them on as viewStateChanged, for the desktop menu. */
+  setViewState: method(S.ViewStateSchema, S.EmptySchema),
   unitWorkedSum: method(L.UnitWorkedSumRequestSchema, L.UnitWorkedSumSchema),
 } as const satisfies Record<string, MethodDef>;
 
@@ -100,6 +102,7 @@ export const METHODS = {
 export const EVENT_DEFS = {
   modelChanged: S.ModelListSchema,
   menuCommand: S.MenuCommandSchema,
+  viewStateChanged: S.ViewStateSchema,
   samplesChanged: S.SampleCountsSchema,
   trainingProgress: S.TrainingProgressEventSchema,
   trainingEpoch: S.TrainingEpochEventSchema,

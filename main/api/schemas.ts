@@ -259,6 +259,8 @@ export const ModelListSchema = z.strictObject({
   models: z.array(ModelSummarySchema),
   /** Set when the model that should be active is missing or damaged and a bundled one stands in: say so. */
   notice: z.string().nullable().optional(),
+  /** The notice as reasons the page translates (error-codes.ts `fallback.*`), in order. */
+  noticeReasons: z.array(z.lazy(() => ReasonSchema)).optional(),
 });
 
 
@@ -499,7 +501,7 @@ export const CancelTrainingResultSchema = z.strictObject({ cancelled: z.boolean(
 export const TrainingOutcomeSchema = z.discriminatedUnion('status', [
   z.strictObject({ jobId: z.string(), status: z.literal('done'), result: TrainingResultSchema }),
   z.strictObject({ jobId: z.string(), status: z.literal('cancelled') }),
-  z.strictObject({ jobId: z.string(), status: z.literal('failed'), message: z.string() }),
+  z.strictObject({ jobId: z.string(), status: z.literal('failed'), message: z.string(), reason: z.lazy(() => ReasonSchema).optional() }),
 ]);
 
 export const TrainingStatusSchema = z.strictObject({
@@ -532,6 +534,9 @@ export const FinishTrainingRequestSchema = z.strictObject({
 export const MenuCommandSchema = z.strictObject({
   command: z.enum(['undo', 'redo', 'clear', 'toggle-steps', 'toggle-presentation', 'show-about', 'language-en', 'language-zh-CN']),
 });
+
+/** The page's view choices that the desktop menu shows as checked items. */
+export const ViewStateSchema = z.strictObject({ presenting: z.boolean() });
 
 export const TrainingProgressEventSchema = z.strictObject({ jobId: z.string(), progress: TrainingProgressSchema });
 export const TrainingEpochEventSchema = z.strictObject({ jobId: z.string(), epoch: TrainingEpochSchema });

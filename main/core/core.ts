@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { InkError } from '../ink/types.ts';
 import { ApiError, failure, type AppInfo, type Image, type ModelInfo, type ModelList, type PredictResponse, type Requests, type Responses } from '../api/contract.ts';
+import { reasonMessage, reasonOf, type Reason } from '../api/error-codes.ts';
 import type { CoreEvent, LenetCore, LoadedModel, ModelDescription } from '../api/core-port.ts';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -91,6 +92,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let activeId = '';
   /** Why the model the person chose is not the one serving (missing, damaged): shown until another is activated. */
   let notice: string | null = null;
+  /** The same as reasons the page translates. */
+  let noticeReasons: Reason[] = [];
+  const setNotice = (reasons: readonly Reason[]) => {
+    noticeReasons = [...reasons];
+    notice = reasons.length > 0 ? reasons.map(reasonMessage).join(' ') : null;
+  };
 
   async function rescan(): Promise<void> {
     const found = await scanModels(options.roots);
@@ -99,7 +106,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (!entries.some((e) => e.id === activeId)) {
       const lost = activeId;
       activeId = (entries.find((e) => e.id === (options.defaultModelId ?? 'modern')) ?? entries[0])?.id ?? '';
-      if (lost && activeId) notice = `The active model ${lost} is missing; using the ${activeId} model.`;
+      if (lost && activeId) setNotice([reasonOf('fallback.missing', { id: lost, fallback: activeId })]);
     }
   }
 
@@ -180,6 +187,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         return { id: e.id, arch: e.arch as ModelInfo['arch'], title: facts.title, bundled: e.bundled, facts, card: e.card, ...(result ? { result } : {}) };
       }),
       notice,
+      noticeReasons,
     };
   }
 
@@ -199,7 +207,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     await model; // a model that cannot be loaded never becomes the active one
     if (session?.model !== model) keep(id, model);
     activeId = id;
-    notice = null;
+    setNotice([]);
     const list = listing();
     emit({ name: 'modelChanged', payload: list });
     return list;
@@ -280,9 +288,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     try {
       const active = await versions.active({ verify: true });
       if (entries.some((e) => e.id === active.id)) activeId = active.id;
-      notice = active.notice;
+      setNotice(active.noticeReasons);
     } catch (err) {
-      notice = `The active model cannot be determined (${(err as Error).message}); using the ${activeId} model.`;
+      setNotice([reasonOf('fallback.undetermined', { fallback: activeId, detail: (err as Error).message })]);
     }
     if (notice) warn(notice);
   }
@@ -448,6 +456,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const id = modelId ?? requireActive();
       const { spec, weights } = await describe(id);
       return layerKernels(id, spec, weights, layer);
+    },
+
+    async setViewState(request) {
+      emit({ name: 'viewStateChanged', payload: { presenting: request.presenting } });
+      return {};
     },
 
     async appInfo() {

@@ -2,7 +2,7 @@ import { ShapeError } from '../engine/tensor.ts';
 import type { Network } from '../engine/network.ts';
 import { InkError } from '../ink/types.ts';
 import { calculate, engineNetwork, INPUT_PRESETS, KERNEL_PRESETS, labConvolve, networkWorkedSum, presetChain } from '../lab/index.ts';
-import { ApiError } from '../api/contract.ts';
+import { ApiError, failure } from '../api/contract.ts';
 import type { LenetCore, ModelDescription } from '../api/core-port.ts';
 import type { InkPipeline } from './ink-pipeline.ts';
 
@@ -19,7 +19,7 @@ function asked<R>(what: string, run: () => R): R {
   try {
     return run();
   } catch (err) {
-    if (err instanceof ShapeError) throw new ApiError('bad-request', `${what}: ${err.message}`);
+    if (err instanceof ShapeError) throw failure('lab.doesNotFit', { method: what, detail: err.message });
     throw err;
   }
 }
@@ -87,10 +87,10 @@ export function createLab(context: LabContext): LabMethods {
         throw err;
       }
       const input = context.pipeline.toNetworkInput(prepared.image28, description.spec);
-      const { layer, from, worked } = asked('unitWorkedSum', () =>
+      const { layer, from, worked, probability } = asked('unitWorkedSum', () =>
         networkWorkedSum(networkOf(description), description.weights, input, { layer: request.layer, map: request.map, row: request.row, col: request.col }),
       );
-      return { modelId: id, layer, from, worked };
+      return { modelId: id, layer, from, worked, probability };
     },
   };
 }

@@ -7,7 +7,13 @@ import type { ModelVersions } from '../versions/versions.ts';
 import { exportIdxZip, exportZip, type Sample, type SampleStore } from '../samples/index.ts';
 import { fineTuneOptions, MIN_SAMPLES, TrainingService, type ReplaySet, type TrainingEvent } from '../training/index.ts';
 
+import { reasonMessage, reasonOf, type Reason } from '../api/error-codes.ts';
 import { asApiError } from './errors.ts';
+
+/** A fine-tune that ended in failure: the English message for the record, the reason for the page. */
+function failedOutcome(jobId: string, reason: Reason): TrainingOutcome {
+  return { jobId, status: 'failed', message: reasonMessage(reason), reason };
+}
 import type { InkPipeline } from './ink-pipeline.ts';
 import { toEpoch, toProgress, trainingResult } from './training-result.ts';
 import { DrawingLog, personalInsight, topTwo } from './personal-insight.ts';
@@ -149,12 +155,12 @@ export function createPersonal(data: PersonalData, host: PersonalHost): Methods 
           const result = trainingResult(r.version.id, r.card);
           outcome = result
             ? { jobId: r.jobId, status: 'done', result }
-            : { jobId: r.jobId, status: 'failed', message: `the fine-tune finished but its result card cannot be read (model ${r.version.id})` };
+            : failedOutcome(r.jobId, reasonOf('training.resultUnreadable', { id: r.version.id }));
         }
         return finished(outcome, r.status === 'done');
       }
       case 'trainingFailed':
-        return finished({ jobId: event.payload.jobId, status: 'failed', message: event.payload.message }, false);
+        return finished(failedOutcome(event.payload.jobId, reasonOf('training.failed', { detail: event.payload.message })), false);
     }
   }
 

@@ -6,7 +6,7 @@ import type { Core } from '../core/core.ts';
 import { openCore } from '../core/open-core.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { registerIpc } from './ipc.ts';
-import { menuTemplate } from './menu.ts';
+import { menuTemplate, showPresenting } from './menu.ts';
 import { allowNavigation, APP_ENTRY, APP_SCHEME, permissionDecision, windowOpenDecision } from './policy.ts';
 import { fitToDisplays, loadWindowState, saveWindowState, type WindowState } from './window-state.ts';
 
@@ -74,6 +74,7 @@ async function start(): Promise<void> {
   const unregister = registerIpc(ipcMain, createHandlers(core));
   const { win, saved } = await createWindow();
   const unsubscribe = core.subscribe((event) => {
+    if (event.name === 'viewStateChanged') showPresenting(Menu.getApplicationMenu(), event.payload.presenting);
     if (!win.isDestroyed()) win.webContents.send(EVENTS[event.name], event.payload);
   });
   Menu.setApplicationMenu(

@@ -9,8 +9,27 @@ export interface MenuActions {
 
 export interface MenuOptions {
   readonly appName?: string;
+  /** Whether presentation mode is on as the menu is built (the page reports every change after). */
+  readonly presenting?: boolean;
   /** View -> Toggle Developer Tools: development builds only (`!app.isPackaged`), never a packaged app. */
   readonly devTools?: boolean;
+}
+
+/** The id of the View menu's presentation checkbox. */
+export const PRESENTATION_ITEM = 'presentation';
+
+/** What showPresenting needs of Electron's Menu. */
+interface MenuWithItems {
+  getMenuItemById(id: string): { checked: boolean } | null;
+}
+
+/**
+ * Sets the presentation checkbox to the page's state. Electron flips a checkbox itself when it is
+ * clicked; the page's answer then confirms it, and a toggle by key or button sets it here.
+ */
+export function showPresenting(menu: MenuWithItems | null, presenting: boolean): void {
+  const item = menu?.getMenuItemById(PRESENTATION_ITEM);
+  if (item) item.checked = presenting;
 }
 
 /**
@@ -67,8 +86,9 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, op
       label: 'View',
       submenu: [
         pageCommand('Show Preprocessing Steps', 'toggle-steps', 'S'),
-        // For projectors: larger type, drawing and prediction; the page remembers the choice.
-        pageCommand('Presentation Mode', 'toggle-presentation', 'P'),
+        // For projectors: larger type, drawing and prediction; the page remembers the choice and reports
+        // it (setViewState), so the check mark follows the P key and the header's button too.
+        { ...pageCommand('Presentation Mode', 'toggle-presentation', 'P'), id: PRESENTATION_ITEM, type: 'checkbox', checked: options.presenting ?? false },
         {
           label: 'Language',
           submenu: [

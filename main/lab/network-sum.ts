@@ -3,7 +3,7 @@ import { Network } from '../engine/network.ts';
 import type { NetworkSpec } from '../engine/spec.ts';
 import { ShapeError } from '../engine/tensor.ts';
 import type { Weights } from '../engine/weights.ts';
-import { convUnitSum, denseUnitSum, poolUnitSum, type Maps, type WorkedSum } from './unit-sum.ts';
+import { convUnitSum, denseUnitSum, poolUnitSum, rbfUnitSum, type Maps, type WorkedSum } from './unit-sum.ts';
 
 export interface NetworkUnit {
   readonly layer: string;
@@ -17,6 +17,17 @@ export interface NetworkWorkedSum {
   /** The layer the unit reads, or null for the network input. */
   readonly from: string | null;
   readonly worked: WorkedSum;
+  /** For a unit of the output layer: the class probability the prediction shows, from every unit's score. */
+  readonly probability: OutputProbability | null;
+}
+
+export interface OutputProbability {
+  /** logits = logitScale × scores: 1 for a dense output, −rbfScale for RBF distances (the nearest wins). */
+  readonly logitScale: number;
+  /** Every output unit's score: the logits, or the RBF distances. */
+  readonly scores: Float32Array;
+  /** softmax(logitScale × scores) of this unit, as the engine computes the prediction. */
+  readonly value: number;
 }
 
 /** An engine network holding a model's weights, to rerun a layer's inputs for worked sums. */
@@ -42,7 +53,7 @@ export function networkWorkedSum(network: Network, weights: Weights, input: Floa
   const index = infos.findIndex((l) => l.name === unit.layer);
   if (index < 0) throw new ShapeError('worked sum', `no layer ${unit.layer} (layers: ${infos.map((l) => l.name).join(', ')})`);
   const info = infos[index];
-  const { activations } = network.forward(input, 1);
+  const { activations, scores, probabilities } = network.forward(input, 1);
   const x = index === 0 ? input : activations[index - 1].data;
   const shape = info.inputShape;
   const asMaps = (): Maps => {
@@ -70,8 +81,16 @@ export function networkWorkedSum(network: Network, weights: Weights, input: Floa
     case 'dense':
       worked = denseUnitSum(x, tensorOf(weights, `${info.name}.weight`), tensorOf(weights, `${info.name}.bias`), unit.map, step);
       break;
+    case 'rbf': {
+      const layer = network.spec.layers[index];
+      if (layer.kind !== 'rbf') throw new ShapeError('worked sum', `layer ${info.name} is described as rbf but specified as ${layer.kind}`);
+      worked = rbfUnitSum(x, layer.centres, unit.map);
+      break;
+    }
     default:
-      throw new ShapeError('worked sum', `layer ${info.name} is a ${info.kind} layer; worked sums are written for convolutions, pooling, subsampling and dense layers`);
+      throw new ShapeError('worked sum', `layer ${info.name} is a ${info.kind} layer; worked sums are written for convolutions, pooling, subsampling, dense and RBF layers`);
   }
-  return { layer: info.name, from: index === 0 ? null : infos[index - 1].name, worked };
+  const last = index === infos.length - 1;
+  const probability = last ? { logitScale: network.logitScale, scores: scores.slice(), value: probabilities[unit.map] } : null;
+  return { layer: info.name, from: index === 0 ? null : infos[index - 1].name, worked, probability };
 }

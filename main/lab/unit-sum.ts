@@ -27,12 +27,14 @@ export interface TermGroup {
   readonly channel: number;
   /** The window's values, row-major (zero where the window lies in the padding). */
   readonly inputs: Float32Array;
+  /** The kernel, the dense weights, or an RBF unit's centre. */
   readonly weights: Float32Array | null;
+  /** input × weight, or for an RBF unit (input − centre)². */
   readonly products: Float32Array | null;
   readonly partial: number;
 }
 
-export type WorkedOp = 'conv' | 'maxpool' | 'avgpool' | 'subsample' | 'dense';
+export type WorkedOp = 'conv' | 'maxpool' | 'avgpool' | 'subsample' | 'dense' | 'rbf';
 
 export interface WorkedSum {
   readonly op: WorkedOp;
@@ -45,7 +47,7 @@ export interface WorkedSum {
   readonly groups: TermGroup[];
   /** Max pooling: the index (in the window, row-major) of the value that won; else null. */
   readonly chosen: number | null;
-  /** The partial sums added up (max pooling: the largest value). */
+  /** The partial sums added up (max pooling: the largest value; an RBF unit: the squared distance). */
   readonly sum: number;
   /** Subsampling: the trainable coefficient the window sum is multiplied by. */
   readonly coef: number | null;
@@ -200,5 +202,31 @@ export function denseUnitSum(input: Float32Array, weights: Float32Array, bias: F
     groups: [{ channel: 0, inputs, weights: w, products, partial }],
     chosen: null, sum: partial, coef: null, bias: bias[unit],
     ...finish(partial + bias[unit], activation),
+  };
+}
+
+/**
+ * One Euclidean RBF output unit: the squared distance of the input vector from the unit's fixed centre
+ * (the classic model's code bitmap of one digit, entries ±1), term by term; no bias, no activation.
+ */
+export function rbfUnitSum(input: Float32Array, centres: readonly (readonly number[])[], unit: number): WorkedSum {
+  if (!Number.isInteger(unit) || unit < 0 || unit >= centres.length) throw new ShapeError('rbf worked sum', `unit ${unit} is outside the layer's ${centres.length} units`);
+  const n = input.length;
+  const centre = Float32Array.from(centres[unit]);
+  if (centre.length !== n) throw new ShapeError('rbf worked sum', `centre ${unit} has ${centre.length} values for ${n} inputs`);
+  const inputs = Float32Array.from(input);
+  const products = new Float32Array(n);
+  let distance = 0;
+  for (let i = 0; i < n; i++) {
+    const d = inputs[i] - centre[i];
+    products[i] = d * d;
+    distance += products[i];
+  }
+  return {
+    op: 'rbf', map: unit, row: 0, col: 0,
+    inputShape: [n], window: null,
+    groups: [{ channel: 0, inputs, weights: centre, products, partial: distance }],
+    chosen: null, sum: distance, coef: null, bias: null,
+    ...finish(distance, { fn: null }),
   };
 }

@@ -10,7 +10,7 @@ import { readModelFolder, writeModelFolder, type ModelCard } from '../model-fold
 import type { RejectHeadFile } from '../nondigit/head.ts';
 import { verifyModel } from './verify.ts';
 import { checkOnnx, MAX_CARD_IMPORT_BYTES, OnnxImportError } from './onnx-import.ts';
-import { kindOf, reasonMessage, type Reason } from '../api/error-codes.ts';
+import { kindOf, reasonMessage, reasonOf, type Reason } from '../api/error-codes.ts';
 
 export { parityInputs } from './parity-inputs.ts';
 import { sweepTempFiles, syncDirectory, writeFileAtomic } from '../storage/durable.ts';
@@ -47,8 +47,15 @@ export interface ModelVersion {
 export interface ActiveModel {
   readonly id: string;
   readonly dir: string;
-  /** Set when the pointer could not be followed and the bundled model stands in: say it to the person. */
+  /** Set when the pointer could not be followed and the bundled model stands in: say it to the person (English, for logs). */
   readonly notice: string | null;
+  /** The same, as reasons the page translates (error-codes.ts `fallback.*`), in order; empty with no notice. */
+  readonly noticeReasons: readonly Reason[];
+}
+
+/** An active model with the notice its reasons make (each reason's English message, one after another). */
+function withNotice(model: { id: string; dir: string }, reasons: readonly Reason[]): ActiveModel {
+  return { ...model, notice: reasons.length > 0 ? reasons.map(reasonMessage).join(' ') : null, noticeReasons: reasons };
 }
 
 export interface ActivationResult {
@@ -152,24 +159,25 @@ export class ModelVersions {
     const { versions } = await this.list();
     const verify = options.verify ?? false;
     let pointer: ActivePointer | null = null;
-    let problem: string | null = null;
+    let problem: ((fallback: string) => Reason) | null = null;
     try {
       pointer = await this.readPointer();
     } catch (err) {
-      problem = `The setting that names the active model is damaged (${(err as Error).message})`;
+      problem = (fallback) => reasonOf('fallback.pointerDamaged', { fallback, detail: (err as Error).message });
     }
     if (pointer) {
-      const named = versions.find((v) => v.id === pointer.id);
-      if (!named) problem = `The active model ${pointer.id} is missing`;
+      const id = pointer.id;
+      const named = versions.find((v) => v.id === id);
+      if (!named) problem = (fallback) => reasonOf('fallback.missing', { id, fallback });
       else {
         const why = await this.problemOf(named, verify);
-        if (why === null) return { id: named.id, dir: named.dir, notice: null };
-        problem = `The active model ${pointer.id} cannot be loaded (${why})`;
+        if (why === null) return withNotice(named, []);
+        problem = (fallback) => reasonOf('fallback.cannotLoad', { id, fallback, detail: why });
       }
     }
     const fallback = await this.fallback(versions, verify);
     if (problem === null) return fallback;
-    return { ...fallback, notice: `${problem}; using the bundled ${fallback.id} model.${fallback.notice ? ` ${fallback.notice}` : ''}` };
+    return withNotice(fallback, [problem(fallback.id), ...fallback.noticeReasons]);
   }
 
   /** Why a version cannot be trusted, or null: its files read and match their digests, and with `verify` it verifies fully. */
@@ -277,14 +285,17 @@ export class ModelVersions {
     const defaultId = this.options.defaultId ?? 'modern';
     const order = [...bundled.filter((v) => v.id === defaultId), ...bundled.filter((v) => v.id !== defaultId)];
     if (order.length === 0) throw new ModelVersionError(`no bundled model in ${this.options.bundledDir}`, 'unavailable');
-    if (!verify) return { id: order[0].id, dir: order[0].dir, notice: null };
-    const problems: string[] = [];
+    if (!verify) return withNotice(order[0], []);
+    const problems: { id: string; why: string }[] = [];
     for (const v of order) {
       const why = await this.problemOf(v);
-      if (why === null) return { id: v.id, dir: v.dir, notice: problems.length > 0 ? `The bundled ${problems.join('; the bundled ')}.` : null };
-      problems.push(`model ${v.id} cannot be loaded either (${why})`);
+      if (why === null) {
+        const damaged = problems.length > 0 ? [reasonOf('fallback.bundledDamaged', { ids: problems.map((p) => p.id).join(', '), detail: problems.map((p) => p.why).join('; ') })] : [];
+        return withNotice(v, damaged);
+      }
+      problems.push({ id: v.id, why });
     }
-    return { id: order[0].id, dir: order[0].dir, notice: `Every bundled model is damaged (${problems.join('; ')}); reinstall the app.` };
+    return withNotice(order[0], [reasonOf('fallback.allDamaged', { detail: problems.map((p) => `${p.id}: ${p.why}`).join('; ') })]);
   }
 
   private async freeId(base: string): Promise<string> {

@@ -1,22 +1,15 @@
 import '../ui/dialog.css';
 import './AboutDialog.css';
-import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { actions, useStudio } from '../state/store.ts';
 import { CloseIcon } from '../ui/icons.tsx';
+import { useModalDialog } from '../ui/useModalDialog.ts';
 
 export function AboutDialog() {
   const { t } = useTranslation();
-  const dialogRef = useRef<HTMLDialogElement>(null);
   const open = useStudio((s) => s.aboutOpen);
+  const dialogRef = useModalDialog(open);
   const appInfo = useStudio((s) => s.appInfo);
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   const shortcuts: [string, string][] = [
     ['Ctrl+Z', t('about.shortcutUndo')],

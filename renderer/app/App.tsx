@@ -5,6 +5,7 @@ import { DrawingCanvas } from '../drawing/DrawingCanvas.tsx';
 import { DrawingToolbar } from '../drawing/DrawingToolbar.tsx';
 import { ExplainPanel } from '../explain/ExplainPanel.tsx';
 import { applyLanguage } from '../i18n/index.ts';
+import { reasonsText } from '../i18n/reasonText.ts';
 import { LabPanel } from '../lab/LabPanel.tsx';
 import { LayersPanel } from '../layers/LayersPanel.tsx';
 import { MapDetailDialog } from '../layers/MapDetailDialog.tsx';
@@ -59,6 +60,7 @@ function ConnectionBanner() {
 function ModelNotice() {
   const { t } = useTranslation();
   const notice = useStudio((s) => s.personal.modelNotice);
+  const reasons = useStudio((s) => s.personal.modelNoticeReasons);
   const dismissed = useStudio((s) => s.personal.noticeDismissed);
   const active = useStudio((s) => s.models.find((m) => m.id === s.activeModelId));
   if (!notice || dismissed) return null;
@@ -66,9 +68,9 @@ function ModelNotice() {
     <div className="banner banner--warn" role="alert" data-testid="model-notice">
       <span>
         <strong>{t('notice.title')}</strong> {t('notice.body', { model: active ? modelName(t, active) : '' })}
-        {/* the core's own words name the file and the fault */}
-        <span className="banner__detail">
-          {t('notice.detail')} {notice}
+        {/* the core's reasons, translated; in English with the file and the fault */}
+        <span className="banner__detail" data-testid="model-notice-detail">
+          {t('notice.detail')} {reasonsText(reasons, notice)}
         </span>
       </span>
       <span className="banner__actions">

@@ -126,6 +126,15 @@ export function startSession(): () => void {
     }),
   );
 
+  // The desktop menu shows presentation mode as a checked item: tell the core every change (and the
+  // remembered state at each connection, below).
+  const reportView = (client: LenetApi, presenting: boolean) => void client.setViewState({ presenting }).catch(() => undefined);
+  stops.push(
+    useStudio.subscribe((state, previous) => {
+      if (state.presenting !== previous.presenting) void api().then((client) => reportView(client, state.presenting));
+    }),
+  );
+
   let subscribed = false;
   /** Reads the app's state from the core: at the start, and again once a dropped socket is back. */
   const load = async (): Promise<void> => {
@@ -137,6 +146,7 @@ export function startSession(): () => void {
       if (stopped) return;
       actions.connected(appInfo);
       actions.modelsListed(list);
+      reportView(client, useStudio.getState().presenting);
       requestPrediction(useStudio.getState());
       if (subscribed) {
         void loadPersonal(client);

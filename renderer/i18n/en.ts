@@ -202,6 +202,7 @@ export const en = {
     maxpool: 'Max pooling has no weights: each unit is the largest value in a {{kh}}×{{kw}} window of {{from}} map {{map}}.',
     subsample: 'Each unit is the sum of a {{kh}}×{{kw}} window of {{from}} map {{map}}, times {{coef}}, plus {{bias}}, then squashed.',
     noWeights: 'This layer has no weights.',
+    rbf: 'No learned weights: unit {{map}} compares {{from}} with the fixed code bitmap of the digit {{map}}.',
     loading: 'Loading the weights…',
     failed: 'Could not load the weights: {{message}}',
     input: 'the input',
@@ -658,6 +659,10 @@ export const en = {
       plotLabel: 'The curve of {{name}} and its derivative',
       curve: '{{name}} curve',
       derivative: 'derivative',
+      // no activation: the curve is the line f(z) = z, not a curve of a function named "none"
+      identityLabel: 'The line f(z) = z (no activation) and its derivative',
+      identityCurve: 'f(z) = z (no activation)',
+      identityDerivative: 'derivative f′(z) = 1',
       point: 'at z = {{z}}: f = {{value}}, f′ = {{derivative}}',
       explain: {
         identity: 'No activation: the output is the sum itself.',
@@ -695,11 +700,14 @@ export const en = {
       sumOf: 'sum of the {{count}} products:',
       moreTerms: '({{count}} more)',
       allInputs: 'all {{count}} inputs, weight × input (largest first)',
+      rbfTerms: 'all {{count}} terms (input − code)², largest first',
+      rbfGrid: 'each term where it lies in the digit’s code bitmap; shaded where the code is +1',
       window: 'window',
       explain: {
         maxpool: 'Max pooling keeps the largest value of the window (marked).',
         avgpool: 'Average pooling adds the window up and divides by its size.',
         subsample: 'Classic subsampling adds the window up, multiplies by a learned coefficient and adds a learned bias.',
+        rbf: 'The code is the digit drawn as a small bitmap: +1 where it is inked, −1 elsewhere. Each input minus its code entry, squared, all added up: the squared distance. No weights are learned here.',
       },
       bias: '(bias)',
       pre: 'before the activation',
@@ -721,7 +729,11 @@ export const en = {
         maxpool: 'Pooling reads one window of the same map of {{from}}. Hover the map to move the unit.',
         subsample: 'Classic subsampling: the window of the same map of {{from}} added up, times a learned coefficient, plus a learned bias, then the scaled tanh.',
         dense: 'A fully connected unit: every value of {{from}} times its own weight, added up, then the bias and the activation.',
+        rbf: 'An output unit of the classic model: how far {{from}} is from this digit’s code bitmap (the smaller, the more alike). The softmax then turns the ten distances into probabilities.',
       },
+      probabilityRbf: 'Probability of {{digit}}: turn each of the {{count}} distances d into e^({{scale}} × d); the share of {{digit}}’s term in their total (the softmax) is e^({{scale}} × {{score}}) ÷ total = {{value}}',
+      probabilityLogits: 'Probability of {{digit}}: turn each of the {{count}} scores z into e^z; the share of {{digit}}’s term in their total (the softmax) is e^{{score}} ÷ total = {{value}}',
+      shownProbability: 'The prediction shows {{percent}} for {{digit}}.',
     },
     calc: {
       title: 'Layer calculator',
@@ -795,6 +807,18 @@ export const en = {
       layerNoWeights: 'The layer {{layer}} of {{id}} has no weights.',
       undoGone: 'The deleted model {{id}} can no longer be restored.',
     },
+    // why a bundled model stands in (the notice names it): the model is the one the person last activated
+    fallback: {
+      missing: 'It is no longer in the models folder.',
+      cannotLoad: 'Its files are missing or damaged, or it failed its check.',
+      pointerDamaged: 'The setting that remembers the active model is damaged.',
+      undetermined: 'The app could not tell which model was active.',
+      bundledDamaged: 'Another model that ships with the app cannot be loaded either.',
+      allDamaged: 'Every model that ships with the app is damaged: reinstall the app.',
+    },
+    lab: {
+      doesNotFit: 'These numbers do not fit together: check the sizes of the input, the kernel, the padding and the stride.',
+    },
     onnxImport: {
       noWeights: 'The parameters of {{file}} cannot be read as this app’s LeNet-5 layers: it must name them as the app’s own ONNX export does.',
       badCard: '{{file}} is not a model card (a JSON object).',
@@ -837,6 +861,8 @@ export const en = {
       notRunning: 'No fine-tune is running.',
       noDecision: 'That fine-tune’s result is no longer waiting for a decision.',
       cannotStart: 'Fine-tuning cannot start: the MNIST replay set shipped with the app cannot be read.',
+      failed: 'The fine-tune stopped with an error; nothing was saved.',
+      resultUnreadable: 'The fine-tune finished, but its result cannot be read.',
     },
     skip: {
       notJson: 'not valid JSON',

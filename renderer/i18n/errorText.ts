@@ -1,17 +1,6 @@
 import i18next from 'i18next';
 import { ApiError } from '../transport/index.ts';
-
-/** Number parameters (bytes, counts) in the interface's digit grouping; the rest as they are. */
-function localParams(params: Readonly<Record<string, string | number>>): Record<string, string> {
-  const format = new Intl.NumberFormat(i18next.language);
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? format.format(v) : v]));
-}
-
-/** `errors.<code>` (and `skip.<code>`) name nested keys: i18next reads the dots of a code as levels. */
-function translate(key: string, params: Readonly<Record<string, string | number>>): string | null {
-  if (!i18next.exists(key)) return null;
-  return (i18next.t as unknown as (key: string, options: Record<string, unknown>) => string)(key, localParams(params));
-}
+import { reasonText, translate } from './reasonText.ts';
 
 /**
  * A failure in the interface's language: the core's reason code with its parameters when it sent one
@@ -21,13 +10,8 @@ function translate(key: string, params: Readonly<Record<string, string | number>
 export function errorText(error: unknown): string {
   const api = error instanceof ApiError ? error : null;
   const english = error instanceof Error ? error.message : String(error);
-  if (api?.reason) {
-    const text = translate(`errors.${api.reason.code}`, api.reason.params);
-    if (text !== null) {
-      const detail = api.reason.params.detail;
-      return i18next.language === 'en' && typeof detail === 'string' && detail ? `${text} (${detail})` : text;
-    }
-  }
+  const text = api?.reason ? reasonText(api.reason) : null;
+  if (text !== null) return text;
   console.warn(english);
   const kind = translate(`errors.kind.${api?.code ?? 'internal'}`, {}) ?? english;
   return i18next.language === 'en' ? `${kind} (${english})` : kind;

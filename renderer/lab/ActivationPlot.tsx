@@ -9,6 +9,8 @@ interface Props {
   /** The hovered unit's pre-activation and its f and f' (the core's numbers). */
   readonly point: { readonly z: number; readonly value: number; readonly derivative: number | null } | null;
   readonly name: string;
+  /** No activation: the plot is the line f(z) = z and the legend says so. */
+  readonly identity?: boolean;
 }
 
 const W = 280;
@@ -16,7 +18,7 @@ const H = 150;
 const PAD = 18;
 
 /** The activation's curve and its derivative as the core sampled them, with the hovered unit's point on both. */
-export function ActivationPlot({ x, y, dy, point, name }: Props) {
+export function ActivationPlot({ x, y, dy, point, name, identity = false }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
   const n = x.length;
@@ -33,7 +35,7 @@ export function ActivationPlot({ x, y, dy, point, name }: Props) {
   const inRange = point && point.z >= x0 && point.z <= x1;
   return (
     <figure className="act-plot">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('lab.act.plotLabel', { name })} data-testid="activation-plot">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={identity ? t('lab.act.identityLabel') : t('lab.act.plotLabel', { name })} data-testid="activation-plot">
         <line className="act-plot__axis" x1={PAD} x2={W - PAD} y1={sy(0)} y2={sy(0)} />
         <line className="act-plot__axis" x1={sx(0)} x2={sx(0)} y1={PAD} y2={H - PAD} />
         <path className="act-plot__dy" d={path(dy)} />
@@ -50,8 +52,8 @@ export function ActivationPlot({ x, y, dy, point, name }: Props) {
         <text className="act-plot__tick" x={sx(0) + 3} y={PAD - 6}>{format.value(hi)}</text>
       </svg>
       <figcaption className="act-plot__legend small">
-        <span className="act-plot__key act-plot__key--y">{t('lab.act.curve', { name })}</span>
-        <span className="act-plot__key act-plot__key--dy">{t('lab.act.derivative')}</span>
+        <span className="act-plot__key act-plot__key--y" data-testid="activation-curve-key">{identity ? t('lab.act.identityCurve') : t('lab.act.curve', { name })}</span>
+        <span className="act-plot__key act-plot__key--dy">{identity ? t('lab.act.identityDerivative') : t('lab.act.derivative')}</span>
         {point && <span>{t('lab.act.point', { z: format.value(point.z), value: format.value(point.value), derivative: point.derivative === null ? '–' : format.value(point.derivative) })}</span>}
       </figcaption>
     </figure>

@@ -310,6 +310,7 @@ function ActivationSection() {
           y={result.curve.y}
           dy={result.curve.dy}
           name={t(`lab.fn.${fn}`)}
+          identity={fn === 'identity'}
           point={w ? { z: w.preActivation, value: w.value, derivative: w.derivative } : null}
         />
       )}

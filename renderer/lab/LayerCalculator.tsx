@@ -2,6 +2,7 @@ import './LayerCalculator.css';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../app/session.ts';
+import { errorText } from '../i18n/errorText.ts';
 import { useFormat } from '../i18n/format.ts';
 import type { CalcChain, CalcLayer, LabLayersResponse } from '../transport/index.ts';
 import { AxisFormulaLine } from './FormulaView.tsx';
@@ -44,7 +45,7 @@ export function LayerCalculator() {
           setError(null);
           if (preset !== 'edited') setChain(r.chain);
         },
-        (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => live && setError(errorText(e)),
       );
     return () => {
       live = false;

@@ -13,7 +13,7 @@ type Format = ReturnType<typeof useFormat>;
 /** A factor of a product: negative numbers in parentheses, so "(−1)×5" cannot be misread. */
 const factor = (format: Format, v: number) => (format.value(v).startsWith('-') ? `(${format.value(v)})` : format.value(v));
 
-function SmallGrid({ values, height, width, label, chosen }: { values: Float32Array; height: number; width: number; label: string; chosen?: number | null }) {
+function SmallGrid({ values, height, width, label, chosen, marked }: { values: Float32Array; height: number; width: number; label: string; chosen?: number | null; marked?: (index: number) => boolean }) {
   const format = useFormat();
   return (
     <figure className="worked__grid">
@@ -22,7 +22,7 @@ function SmallGrid({ values, height, width, label, chosen }: { values: Float32Ar
           {Array.from({ length: height }, (_, r) => (
             <tr key={r}>
               {Array.from({ length: width }, (_, c) => (
-                <td key={c} className={chosen === r * width + c ? 'worked__chosen' : undefined}>
+                <td key={c} className={chosen === r * width + c ? 'worked__chosen' : marked?.(r * width + c) ? 'worked__marked' : undefined}>
                   {format.value(values[r * width + c])}
                 </td>
               ))}
@@ -42,10 +42,15 @@ interface Props {
   readonly testId?: string;
   /** The result (sum, bias, activation, value) above the terms, for long sums (a real layer's 150 terms). */
   readonly summaryFirst?: boolean;
+  /** An RBF unit's 84 terms laid out as its code bitmap (rows × columns), when the model has one. */
+  readonly bitmap?: { readonly height: number; readonly width: number } | null;
 }
 
+/** (x − c)², with negative numbers in parentheses. */
+const squaredDifference = (format: Format, x: number, c: number) => `(${factor(format, x)} − ${factor(format, c)})²`;
+
 /** One unit's arithmetic, every number the core's: per channel the window, the kernel and their products, then bias and activation. */
-export function WorkedSumView({ worked: w, channelName, testId, summaryFirst = false }: Props) {
+export function WorkedSumView({ worked: w, channelName, testId, summaryFirst = false, bitmap = null }: Props) {
   const { t } = useTranslation();
   const format = useFormat();
   const kh = w.window?.height ?? 1;
@@ -88,6 +93,26 @@ export function WorkedSumView({ worked: w, channelName, testId, summaryFirst = f
         </li>,
       );
     });
+  } else if (w.op === 'rbf') {
+    const g = w.groups[0];
+    const products = g.products!;
+    const centre = g.weights!;
+    const order = Array.from(products, (_, j) => j).sort((a, b) => products[b] - products[a]).slice(0, DENSE_SHOWN);
+    const fits = bitmap !== null && bitmap.height * bitmap.width === products.length;
+    lines.push(
+      <li key="rbf" className="worked__group">
+        <span className="worked__from">{t('lab.worked.rbfTerms', { count: products.length })}</span>
+        <p className="worked__terms" data-testid="worked-terms">
+          {order.map((j) => squaredDifference(format, g.inputs[j], centre[j])).join(' + ')} + … {t('lab.worked.moreTerms', { count: products.length - order.length })} = <strong>{format.value(g.partial)}</strong>
+        </p>
+        {fits && (
+          <div className="worked__grids">
+            <SmallGrid values={products} height={bitmap.height} width={bitmap.width} label={t('lab.worked.rbfGrid')} marked={(i) => centre[i] > 0} />
+          </div>
+        )}
+        <p className="small muted">{t('lab.worked.explain.rbf')}</p>
+      </li>,
+    );
   } else {
     const g = w.groups[0];
     const values = Array.from(g.inputs, (v) => format.value(v));

@@ -1,8 +1,9 @@
 import { api } from '../app/session.ts';
+import { errorText } from '../i18n/errorText.ts';
 import { useStudio } from '../state/store.ts';
 import { DRAWING, labActions, useLab, type LabState } from './labStore.ts';
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const message = (error: unknown) => errorText(error);
 
 /** What a labConvolve request is made of: a change to any of these asks the core again. */
 const ASKS: readonly (keyof LabState)[] = ['input', 'kernels', 'bias', 'stride', 'padding', 'fn', 'slope', 'pool', 'unit', 'poolUnit'];

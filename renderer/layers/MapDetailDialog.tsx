@@ -1,11 +1,12 @@
 import '../ui/dialog.css';
 import './MapDetailDialog.css';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { actions, useStudio, type SelectedMap } from '../state/store.ts';
 import type { LayerInfo, LayerKernels, ModelInfo } from '../transport/index.ts';
 import { CloseIcon } from '../ui/icons.tsx';
+import { useModalDialog } from '../ui/useModalDialog.ts';
 import { largestMagnitude } from './colorScale.ts';
 import { ColorLegend } from './ColorLegend.tsx';
 import { HeatmapCanvas } from './HeatmapCanvas.tsx';
@@ -69,7 +70,7 @@ function DenseWeights({ kernels, unit, from }: { kernels: LayerKernels; unit: nu
 }
 
 /** Text keyed by kind that explains what a layer without weights computes (the rest say "no weights"). */
-const NO_WEIGHTS_TEXT: Partial<Record<LayerInfo['kind'], 'detail.maxpool'>> = { maxpool: 'detail.maxpool' };
+const NO_WEIGHTS_TEXT: Partial<Record<LayerInfo['kind'], 'detail.maxpool' | 'detail.rbf'>> = { maxpool: 'detail.maxpool', rbf: 'detail.rbf' };
 
 function Weights({ model, layer, map, from }: { model: ModelInfo; layer: LayerInfo; map: number; from: string }) {
   const { t } = useTranslation();
@@ -172,17 +173,10 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
 /** A map enlarged, with the weights that produced it. A modal <dialog>: Esc closes, focus returns. */
 export function MapDetailDialog() {
   const { t } = useTranslation();
-  const dialogRef = useRef<HTMLDialogElement>(null);
   const selected = useStudio((s) => s.selected);
   const model = useStudio((s) => (s.selected ? s.modelInfo[s.selected.modelId] : undefined));
   const open = Boolean(selected && model);
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const dialogRef = useModalDialog(open);
 
   const isMap = model && selected ? layerLayout(model.layers.find((l) => l.name === selected.layer)?.outputShape ?? []).kind === 'maps' : true;
   const title = selected ? t(isMap ? 'detail.title' : 'detail.titleUnit', { layer: layerName(t, selected.layer), map: selected.map }) : '';

@@ -1,4 +1,5 @@
 import './OutputView.css';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format.ts';
 import { actions } from '../state/store.ts';
@@ -9,11 +10,12 @@ import { HeatmapCanvas } from './HeatmapCanvas.tsx';
 
 const BASE_CELL = 40;
 
-/** The output layer's ten values under their digits; the winner (the core's top) is marked. */
+/** The output layer's ten values under their digits; the winner (the core's top) is marked. Clicking a digit opens its unit (its worked sum and probability). */
 export function OutputView({ modelId, layer, data, scale, top, head }: { modelId: string; layer: string; data: Float32Array; scale: ScaleKind; top: number; head: 'softmax' | 'rbf' }) {
   const { t } = useTranslation();
   const format = useFormat();
   const CELL = Math.round(BASE_CELL * useDisplayScale());
+  const hoveredUnit = useRef(-1);
   return (
     <div className="output-view" data-testid={`maps-${layer}`} data-count={1}>
       <p className="muted small">{head === 'rbf' ? t('layers.outputRbf') : t('layers.outputSoftmax')}</p>
@@ -28,7 +30,11 @@ export function OutputView({ modelId, layer, data, scale, top, head }: { modelId
           displaySize={CELL * data.length}
           label={`${t('layers.vectorLabel', { layer: layerName(t, layer), count: data.length })} ${t('layers.unitKeys')}`}
           className="heatmap--vector"
-          onHoverUnit={(unit) => actions.hoverUnit(unit && { modelId, layer, map: unit.col, row: 0, col: 0, value: unit.value })}
+          onHoverUnit={(unit) => {
+            hoveredUnit.current = unit ? unit.col : -1;
+            actions.hoverUnit(unit && { modelId, layer, map: unit.col, row: 0, col: 0, value: unit.value });
+          }}
+          onActivate={() => actions.selectMap({ modelId, layer, map: Math.max(0, hoveredUnit.current) })}
         />
         <div className="output-view__labels" aria-hidden="true">
           {Array.from(data, (v, digit) => (

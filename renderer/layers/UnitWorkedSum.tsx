@@ -2,14 +2,37 @@ import './UnitWorkedSum.css';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../app/session.ts';
+import { errorText } from '../i18n/errorText.ts';
 import { useFormat } from '../i18n/format.ts';
 import { WorkedSumView } from '../lab/WorkedSumView.tsx';
+import { layerName } from './layerText.ts';
 import { useStudio } from '../state/store.ts';
 import type { LayerInfo, UnitWorkedSum as Answer } from '../transport/index.ts';
 
 /** Layer kinds whose units the core writes out. */
-const WORKED_KINDS: readonly LayerInfo['kind'][] = ['conv', 'maxpool', 'avgpool', 'subsample', 'dense'];
-const EXPLAINED = { conv: 'conv', maxpool: 'maxpool', avgpool: 'maxpool', subsample: 'subsample', dense: 'dense' } as const;
+const WORKED_KINDS: readonly LayerInfo['kind'][] = ['conv', 'maxpool', 'avgpool', 'subsample', 'dense', 'rbf'];
+const EXPLAINED = { conv: 'conv', maxpool: 'maxpool', avgpool: 'maxpool', subsample: 'subsample', dense: 'dense', rbf: 'rbf' } as const;
+
+/** An output unit's class probability: the softmax over every unit's score, as the core computed it. */
+function OutputProbability({ digit, probability, shown }: { digit: number; probability: NonNullable<Answer['probability']>; shown: number | undefined }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { logitScale, scores, value } = probability;
+  const rbf = logitScale !== 1;
+  const params = { digit, scale: format.value(logitScale), score: format.value(scores[digit]), count: scores.length, value: format.value(value) };
+  return (
+    <div className="unit-sum__probability">
+      <p className="worked__total" data-testid="unit-probability" data-value={value}>
+        {t(rbf ? 'lab.layers.probabilityRbf' : 'lab.layers.probabilityLogits', params)}
+      </p>
+      {shown !== undefined && (
+        <p className="small muted" data-testid="unit-shown-probability" data-value={shown}>
+          {t('lab.layers.shownProbability', { digit, value: format.value(shown), percent: format.percent(shown, 1) })}
+        </p>
+      )}
+    </div>
+  );
+}
 
 interface Props {
   readonly modelId: string;
@@ -30,6 +53,7 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
   const { t } = useTranslation();
   const format = useFormat();
   const shown = useStudio((s) => (s.prediction?.response.modelId === modelId ? s.prediction : null));
+  const bitmap = useStudio((s) => s.modelInfo[modelId]?.rbfBitmaps ?? null);
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const supported = WORKED_KINDS.includes(layer.kind);
@@ -46,7 +70,7 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
           setAnswer(a);
           setError(null);
         },
-        (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+        (e: unknown) => live && setError(errorText(e)),
       );
     return () => {
       live = false;
@@ -60,11 +84,11 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
   const isMap = layer.outputShape.length === 3;
   const displayed = activation ? activation.data[(map * h + unit.row) * w + unit.col] : null;
   const current = answer && answer.layer === layer.name && answer.worked.map === map && answer.worked.row === unit.row && answer.worked.col === unit.col ? answer : null;
-  const fromMap = (c: number) => (answer?.from ? t('lab.layers.fromMap', { layer: answer.from, map: c }) : t('lab.layers.fromInput'));
+  const fromMap = (c: number) => (answer?.from ? t('lab.layers.fromMap', { layer: layerName(t, answer.from), map: c }) : t('lab.layers.fromInput'));
 
   return (
     <section className="unit-sum" aria-labelledby="unit-sum-title" data-testid="unit-worked-sum">
-      <h3 id="unit-sum-title">{isMap ? t('lab.layers.title', { layer: layer.name, map, row: unit.row, col: unit.col }) : t('lab.layers.titleUnit', { layer: layer.name, map })}</h3>
+      <h3 id="unit-sum-title">{isMap ? t('lab.layers.title', { layer: layerName(t, layer.name), map, row: unit.row, col: unit.col }) : t('lab.layers.titleUnit', { layer: layerName(t, layer.name), map })}</h3>
       <p className="small muted">{t(`lab.layers.explain.${EXPLAINED[layer.kind as keyof typeof EXPLAINED]}`, { from })}</p>
       {isMap && (
         <div className="unit-sum__fields">
@@ -84,7 +108,8 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
           {t('lab.layers.displayed', { value: format.value(displayed) })}
         </p>
       )}
-      {current && <WorkedSumView worked={current.worked} channelName={fromMap} testId="layer-worked" summaryFirst />}
+      {current && <WorkedSumView worked={current.worked} channelName={fromMap} testId="layer-worked" summaryFirst bitmap={layer.kind === 'rbf' ? bitmap : null} />}
+      {current?.probability && <OutputProbability digit={map} probability={current.probability} shown={shown.response.probabilities[map]} />}
     </section>
   );
 }

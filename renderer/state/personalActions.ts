@@ -1,6 +1,7 @@
 import type {
   ImportReport, LayerChoice, PersonalInsight, SampleConfusion, SampleList, TrainingEpoch, TrainingOutcome, TrainingProgress, TrainingStatus,
 } from '../transport/index.ts';
+import { ApiError } from '../transport/index.ts';
 import { initialTraining, type CurvePoint, type PersonalState, type SamplesMode, type SideView, type Toast, type TrainingView } from './personalState.ts';
 import { remember, useStudio, VIEW_KEY } from './store.ts';
 import { errorText } from '../i18n/errorText.ts';
@@ -163,7 +164,7 @@ export const personalActions = {
   trainingFinished(outcome: TrainingOutcome): void {
     const t = get().training;
     if (t.jobId !== null && t.jobId !== outcome.jobId) return;
-    patchTraining({ jobId: outcome.jobId, running: false, starting: false, cancelling: false, outcome, error: outcome.status === 'failed' ? errorText(new Error(outcome.message)) : null });
+    patchTraining({ jobId: outcome.jobId, running: false, starting: false, cancelling: false, outcome, error: outcome.status === 'failed' ? errorText(new ApiError('internal', outcome.message, outcome.reason)) : null });
   },
   deciding(deciding: boolean): void {
     patchTraining({ deciding });

@@ -1,5 +1,5 @@
 import type {
-  ImportReport, LayerChoice, PersonalInsight, SampleConfusion, SampleList, TrainingOutcome, TrainingProgress, TrainingStatus,
+  ImportReport, LayerChoice, PersonalInsight, SampleConfusion, SampleList, TrainingOutcome, TrainingProgress, TrainingStatus, WireReason,
 } from '../../main/api/contract.ts';
 
 /** The views of the right-hand column. */
@@ -83,6 +83,8 @@ export interface PersonalState {
   readonly training: TrainingView;
   /** Why the chosen model is not the one serving (from the core). */
   readonly modelNotice: string | null;
+  /** The notice as reasons to translate (error-codes.ts `fallback.*`). */
+  readonly modelNoticeReasons: readonly WireReason[];
   readonly noticeDismissed: boolean;
   /** A personal model being activated or removed from the versions list. */
   readonly versionBusy: string | null;
@@ -128,6 +130,7 @@ export function initialPersonal(view: SideView): PersonalState {
     trainEpochs: null,
     training: initialTraining,
     modelNotice: null,
+    modelNoticeReasons: [],
     noticeDismissed: false,
     versionBusy: null,
     versionError: null,

@@ -232,7 +232,7 @@ export const actions = {
       models: list.models,
       activeModelId: list.activeId,
       // samples are read again by the model now serving
-      personal: { ...personal, modelNotice: notice, noticeDismissed: notice === personal.modelNotice && personal.noticeDismissed, confusionStale: personal.confusionStale || list.activeId !== get().activeModelId },
+      personal: { ...personal, modelNotice: notice, modelNoticeReasons: list.noticeReasons ?? [], noticeDismissed: notice === personal.modelNotice && personal.noticeDismissed, confusionStale: personal.confusionStale || list.activeId !== get().activeModelId },
     });
   },
   modelInfoLoaded(info: ModelInfo): void {

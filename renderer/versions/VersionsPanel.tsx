@@ -5,6 +5,7 @@ import { activateModel } from '../app/session.ts';
 import { SidePanel } from '../app/SidePanel.tsx';
 import { exportModel, importModelFiles, removeVersion, type ModelImportNote } from '../app/personalSession.ts';
 import { useFormat } from '../i18n/format.ts';
+import { reasonsText } from '../i18n/reasonText.ts';
 import { useStudio } from '../state/store.ts';
 import type { ModelSummary } from '../transport/index.ts';
 import { CheckIcon, DownloadIcon, UploadIcon } from '../ui/icons.tsx';
@@ -100,6 +101,7 @@ export function VersionsPanel() {
   const models = useStudio((s) => s.models);
   const activeId = useStudio((s) => s.activeModelId);
   const notice = useStudio((s) => s.personal.modelNotice);
+  const noticeReasons = useStudio((s) => s.personal.modelNoticeReasons);
   const error = useStudio((s) => s.personal.versionError);
   const fileRef = useRef<HTMLInputElement>(null);
   const [importing, setImporting] = useState(false);
@@ -153,7 +155,7 @@ export function VersionsPanel() {
           <div className="note note--warn" role="status" data-testid="versions-notice">
             <strong>{t('notice.title')}</strong> {t('notice.body', { model: activeModel ? modelName(t, activeModel) : '' })}
             <span className="banner__detail">
-              {t('notice.detail')} {notice}
+              {t('notice.detail')} {reasonsText(noticeReasons, notice)}
             </span>
           </div>
         )}

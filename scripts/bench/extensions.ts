@@ -35,81 +35,48 @@ export interface Extension {
   readonly figures: readonly ExtensionFigure[];
 }
 
+/** Figures in one unit, by key and label. */
+function inUnit(unit: string, labels: Readonly<Record<string, string>>): ExtensionFigure[] {
+  return Object.entries(labels).map(([key, label]) => ({ key, label, unit }));
+}
+
+const bench = (module: string, ...figures: ExtensionFigure[][]): Extension => ({ module, figures: figures.flat() });
+
 export const EXTENSIONS: readonly Extension[] = [
-  {
-    module: './ws-predict.ts',
-    figures: [
-      { key: 'wsPredictP50Ms', label: 'WebSocket predict round trip, all maps, p50', unit: 'ms' },
-      { key: 'wsPredictP95Ms', label: 'WebSocket predict round trip, all maps, p95', unit: 'ms' },
-    ],
-  },
-  {
-    module: './lab-convolve.ts',
-    figures: [
-      { key: 'labConvolveP50Ms', label: 'convolution lab round trip, 28x28 input, 5x5 kernel, p50', unit: 'ms' },
-      { key: 'labConvolveP95Ms', label: 'convolution lab round trip, 28x28 input, 5x5 kernel, p95 (goal < 8)', unit: 'ms' },
-    ],
-  },
-  {
-    module: './drawing-long-tasks.ts',
-    figures: [{ key: 'longestTaskWhileDrawingMs', label: 'longest renderer task while drawing', unit: 'ms' }],
-  },
-  {
-    module: './fine-tune.ts',
-    figures: [
-      { key: 'fineTune100Sec', label: 'fine-tune on 100 personal samples', unit: 's' },
-      { key: 'fineTune100SecTypescript', label: 'fine-tune on 100 personal samples (TypeScript kernels, 1 run)', unit: 's' },
-    ],
-  },
-  {
-    module: './personal-insight.ts',
-    figures: [
-      { key: 'insightFirstMs', label: 'personal insight on 300 samples, first request (predicts them all)', unit: 'ms' },
-      { key: 'insightP50Ms', label: 'personal insight on 300 samples, cached, p50', unit: 'ms' },
-      { key: 'insightP95Ms', label: 'personal insight on 300 samples, cached, p95 (goal < 16)', unit: 'ms' },
-    ],
-  },
-  {
-    module: './train-epoch.ts',
-    figures: [
-      { key: 'trainEpochSec', label: 'one epoch of 60,000 MNIST digits, modern recipe, all workers (estimated from the first 12,800 digits; 3,200 with --quick)', unit: 's' },
-      { key: 'trainEpochSecTypescript', label: 'the same on the TypeScript kernels (estimated from a quarter as many digits)', unit: 's' },
-      { key: 'stepProfilePctMatrixProductsSIMD', label: 'share of a training step in the SIMD matrix products (one thread; the rest: stepProfilePct* in the JSON)', unit: '%' },
-    ],
-  },
-  {
-    module: './kernels.ts',
-    figures: [
-      { key: 'gemmGflops', label: 'SIMD GEMM, C3 forward product 16x150 * 150x6400, 1 thread (per product and layer: gemmGflops*, convForwardGflops* in the JSON)', unit: 'GFLOP/s' },
-      { key: 'gemmGflopsTypescript', label: 'the same product, TypeScript kernels', unit: 'GFLOP/s' },
-      { key: 'gemmGflopsOnnxRuntime', label: 'the same product, ONNX Runtime MatMul, 1 thread', unit: 'GFLOP/s' },
-      { key: 'convForwardGflopsWasmC3', label: 'engine C3 forward, batch 64, SIMD kernels (im2col + GEMM + layout)', unit: 'GFLOP/s' },
-      { key: 'convForwardGflopsOnnxRuntimeC3', label: 'ONNX Runtime Conv, C3, batch 64, 1 thread', unit: 'GFLOP/s' },
-    ],
-  },
-  {
-    module: './import-bomb.ts',
-    figures: [
-      { key: 'importBombMaxRssMb', label: 'peak RSS while importing the zip bombs (goal < 300)', unit: 'MB' },
-      { key: 'importBombMaxBlockMs', label: 'longest event-loop block while importing the zip bombs (goal < 50)', unit: 'ms' },
-    ],
-  },
-  {
-    module: './top-activations.ts',
-    figures: [{ key: 'topActivationsBuildSec', label: 'top-activating digits of every modern unit over the 10,000 test digits, start to cached (goal < 10)', unit: 's' }],
-  },
-  {
-    module: './feature-vis.ts',
-    figures: [{ key: 'featureVisP50Ms', label: 'one unit’s feature visualization, request to answer, p50 (goal < 1,000)', unit: 'ms' }],
-  },
-  {
-    module: './pre-activations.ts',
-    figures: [{ key: 'preActivationsExtraP50Ms', label: 'what the values before the activations add to a modern predict, p50', unit: 'ms' }],
-  },
-  {
-    module: './attribution.ts',
-    figures: [{ key: 'attributionP95Ms', label: 'attribution for a 5-stroke digit: saliency, integrated gradients, occlusion, stroke what-if, p95 (goal < 50)', unit: 'ms' }],
-  },
+  bench('./ws-predict.ts', inUnit('ms', {
+    wsPredictP50Ms: 'WebSocket predict round trip, all maps, p50',
+    wsPredictP95Ms: 'WebSocket predict round trip, all maps, p95',
+  })),
+  bench('./lab-convolve.ts', inUnit('ms', {
+    labConvolveP50Ms: 'convolution lab round trip, 28x28 input, 5x5 kernel, p50',
+    labConvolveP95Ms: 'convolution lab round trip, 28x28 input, 5x5 kernel, p95 (goal < 8)',
+  })),
+  bench('./drawing-long-tasks.ts', inUnit('ms', { longestTaskWhileDrawingMs: 'longest renderer task while drawing' })),
+  bench('./fine-tune.ts', inUnit('s', {
+    fineTune100Sec: 'fine-tune on 100 personal samples',
+    fineTune100SecTypescript: 'fine-tune on 100 personal samples (TypeScript kernels, 1 run)',
+  })),
+  bench('./personal-insight.ts', inUnit('ms', {
+    insightFirstMs: 'personal insight on 300 samples, first request (predicts them all)',
+    insightP50Ms: 'personal insight on 300 samples, cached, p50',
+    insightP95Ms: 'personal insight on 300 samples, cached, p95 (goal < 16)',
+  })),
+  bench('./train-epoch.ts', inUnit('s', {
+    trainEpochSec: 'one epoch of 60,000 MNIST digits, modern recipe, all workers (estimated from the first 12,800 digits; 3,200 with --quick)',
+    trainEpochSecTypescript: 'the same on the TypeScript kernels (estimated from a quarter as many digits)',
+  }), inUnit('%', { stepProfilePctMatrixProductsSIMD: 'share of a training step in the SIMD matrix products (one thread; the rest: stepProfilePct* in the JSON)' })),
+  bench('./kernels.ts', inUnit('GFLOP/s', {
+    gemmGflops: 'SIMD GEMM, C3 forward product 16x150 * 150x6400, 1 thread (per product and layer: gemmGflops*, convForwardGflops* in the JSON)',
+    gemmGflopsTypescript: 'the same product, TypeScript kernels',
+    gemmGflopsOnnxRuntime: 'the same product, ONNX Runtime MatMul, 1 thread',
+    convForwardGflopsWasmC3: 'engine C3 forward, batch 64, SIMD kernels (im2col + GEMM + layout)',
+    convForwardGflopsOnnxRuntimeC3: 'ONNX Runtime Conv, C3, batch 64, 1 thread',
+  })),
+  bench('./import-bomb.ts', inUnit('MB', { importBombMaxRssMb: 'peak RSS while importing the zip bombs (goal < 300)' }), inUnit('ms', { importBombMaxBlockMs: 'longest event-loop block while importing the zip bombs (goal < 50)' })),
+  bench('./top-activations.ts', inUnit('s', { topActivationsBuildSec: 'top-activating digits of every modern unit over the 10,000 test digits, start to cached (goal < 10)' })),
+  bench('./feature-vis.ts', inUnit('ms', { featureVisP50Ms: 'one unit’s feature visualization, request to answer, p50 (goal < 1,000)' })),
+  bench('./pre-activations.ts', inUnit('ms', { preActivationsExtraP50Ms: 'what the values before the activations add to a modern predict, p50' })),
+  bench('./attribution.ts', inUnit('ms', { attributionP95Ms: 'attribution for a 5-stroke digit: saliency, integrated gradients, occlusion, stroke what-if, p95 (goal < 50)' })),
 ];
 
 export type ExtensionOutcome =

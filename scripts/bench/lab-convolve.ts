@@ -1,24 +1,16 @@
-import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
-import { createHandlers } from '../../main/api/handlers.ts';
-import { createCore } from '../../main/core/core.ts';
 import type { InkStroke } from '../../main/ink/types.ts';
-import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
-import { startWebServer } from '../../main/web/server.ts';
-import { createWsClient, type SocketLike } from '../../renderer/transport/ws-client.ts';
+import { openBrowserMode, runAlone, UNIPEN } from './browser-mode-harness.ts';
 import { percentile } from './stats.ts';
 
 /**
  * One change in the convolution lab, as the page sees it: the renderer's own WebSocket client sends the
  * drawing's 28x28 network input with a 5x5 kernel (the model's first C1 kernel), padding 2, ReLU, 2x2
  * max pooling and the worked sum of one unit, and parses the answer (maps, formula, curve, worked sums).
- * The unit moves every call, as when the window slides. Set up as the predict round trip (ws-predict.ts).
+ * The unit moves every call, as when the window slides. Browser mode as the predict round trip's (ws-predict.ts).
  */
-const root = resolve(import.meta.dirname, '../..');
-const UNIPEN = resolve(root, '../shared/data/unipen-dev');
 
 export async function measure(options: { quick: boolean; modelDir: string; log?: (line: string) => void }): Promise<Record<string, number> | { skipped: string }> {
   const runs = options.quick ? 150 : 600;
@@ -30,11 +22,8 @@ export async function measure(options: { quick: boolean; modelDir: string; log?:
   } catch (err) {
     return { skipped: `the UNIPEN inks are not readable at ${UNIPEN}: ${(err as Error).message}` };
   }
-  const modelsRoot = await mkdtemp(join(tmpdir(), 'lenet-lab-bench-'));
-  await symlink(resolve(options.modelDir), join(modelsRoot, 'modern'), 'junction');
-  const core = await createCore({ roots: [{ dir: modelsRoot, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: 'bench', transport: 'web' });
-  const server = await startWebServer({ table: createHandlers(core), staticDir: join(root, 'dist/renderer') });
-  const client = createWsClient(server.wsUrl, (url) => new WebSocket(url, { origin: `http://127.0.0.1:${server.port}` }) as unknown as SocketLike);
+  const browser = await openBrowserMode(options.modelDir, 'lenet-lab-bench-');
+  const { client } = browser;
   try {
     const { input } = await client.predict({ ink: { strokes } });
     const c1 = await client.layerKernels({ layer: 'C1' });
@@ -66,19 +55,8 @@ export async function measure(options: { quick: boolean; modelDir: string; log?:
       labConvolveRuns: times.length,
     };
   } finally {
-    client.close();
-    await server.close();
-    await core.close();
-    await rm(modelsRoot, { recursive: true, force: true });
+    await browser.close();
   }
 }
 
-if (resolve(process.argv[1] ?? '') === resolve(import.meta.filename)) {
-  const { resolveModel } = await import('./model-source.ts');
-  const model = await resolveModel(join(root, 'native-models/modern'));
-  try {
-    console.log(JSON.stringify(await measure({ quick: process.argv.includes('--quick'), modelDir: model.dir, log: (l) => console.error(l) })));
-  } finally {
-    await model.dispose();
-  }
-}
+if (resolve(process.argv[1] ?? '') === resolve(import.meta.filename)) await runAlone(measure);

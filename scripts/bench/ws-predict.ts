@@ -1,14 +1,8 @@
-import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
-import { createHandlers } from '../../main/api/handlers.ts';
-import { createCore } from '../../main/core/core.ts';
 import type { InkStroke } from '../../main/ink/types.ts';
-import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
-import { startWebServer } from '../../main/web/server.ts';
-import { createWsClient, type SocketLike } from '../../renderer/transport/ws-client.ts';
+import { openBrowserMode, runAlone, UNIPEN } from './browser-mode-harness.ts';
 import { percentile } from './stats.ts';
 
 /**
@@ -17,8 +11,6 @@ import { percentile } from './stats.ts';
  * answers with the probabilities and every layer's feature maps, which the client parses. One call at a
  * time, as while drawing.
  */
-const root = resolve(import.meta.dirname, '../..');
-const UNIPEN = resolve(root, '../shared/data/unipen-dev');
 
 export interface WsPredictOptions {
   readonly quick: boolean;
@@ -49,13 +41,8 @@ export async function measure(options: WsPredictOptions): Promise<{ wsPredictP50
   } catch (err) {
     return { skipped: `the UNIPEN inks are not readable at ${UNIPEN}: ${(err as Error).message}` };
   }
-  // The core lists model folders under a root; the bench's model folder becomes its "modern".
-  const modelsRoot = await mkdtemp(join(tmpdir(), 'lenet-ws-bench-'));
-  await symlink(resolve(options.modelDir), join(modelsRoot, 'modern'), 'junction');
-  const core = await createCore({ roots: [{ dir: modelsRoot, bundled: true }], loadModel: (d) => ModelRuntime.load(d), version: 'bench', transport: 'web' });
-  const server = await startWebServer({ table: createHandlers(core), staticDir: join(root, 'dist/renderer') });
-  const origin = `http://127.0.0.1:${server.port}`;
-  const client = createWsClient(server.wsUrl, (url) => new WebSocket(url, { origin }) as unknown as SocketLike);
+  const browser = await openBrowserMode(options.modelDir, 'lenet-ws-bench-');
+  const { client } = browser;
   try {
     const times: number[] = [];
     let maps = 0;
@@ -74,19 +61,8 @@ export async function measure(options: WsPredictOptions): Promise<{ wsPredictP50
       wsPredictRuns: times.length,
     };
   } finally {
-    client.close();
-    await server.close();
-    await core.close();
-    await rm(modelsRoot, { recursive: true, force: true });
+    await browser.close();
   }
 }
 
-if (resolve(process.argv[1] ?? '') === resolve(import.meta.filename)) {
-  const { resolveModel } = await import('./model-source.ts');
-  const model = await resolveModel(join(root, 'native-models/modern'));
-  try {
-    console.log(JSON.stringify(await measure({ quick: process.argv.includes('--quick'), modelDir: model.dir, log: (l) => console.error(l) })));
-  } finally {
-    await model.dispose();
-  }
-}
+if (resolve(process.argv[1] ?? '') === resolve(import.meta.filename)) await runAlone(measure);

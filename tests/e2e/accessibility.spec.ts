@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures.ts';
-import { coreOracle, openApp, settledPrediction, drawInk } from './helpers.ts';
+import { coreOracle, expectFieldOutline, openApp, settledPrediction, drawInk } from './helpers.ts';
 import { LANGUAGES, openScreens, SCREENS, SEVEN, showScreen, startSeededServer, type SeededServer } from './screens.ts';
 
 /**
@@ -44,16 +44,7 @@ test('arrow keys move a cursor over a focused map and show its value and recepti
   expect(cursor.y - box.y).toBeCloseTo((3 / h) * box.height, 0);
 
   // The receptive field the core's arithmetic gives for unit (3, 6), outlined on the network's input.
-  const image = page.locator('.sees .gray-image');
-  const outline = image.locator('.gray-image__field');
-  await expect(outline).toBeVisible();
-  const imageBox = (await image.locator('canvas').boundingBox())!;
-  const outlineBox = (await outline.boundingBox())!;
-  const unit = imageBox.width / truth.networkInput.width;
-  const top = Math.max(0, c3.receptiveField.start[0] + 3 * c3.receptiveField.jump[0]);
-  const left = Math.max(0, c3.receptiveField.start[1] + 6 * c3.receptiveField.jump[1]);
-  expect(outlineBox.x - imageBox.x).toBeCloseTo(left * unit, 0);
-  expect(outlineBox.y - imageBox.y).toBeCloseTo(top * unit, 0);
+  await expectFieldOutline(page, c3.receptiveField, 3, 6, truth.networkInput.width);
 
   // The cursor stops at the map's edge.
   for (let i = 0; i < w + 2; i++) await page.keyboard.press('ArrowRight');

@@ -5,6 +5,7 @@ import type { Page } from '@playwright/test';
 import { addSession, exchangeLaunchUrl, startBrowserMode, type RunningServer, type SessionCookie } from './browser-mode.ts';
 import { expect, test } from './fixtures.ts';
 import { drawInk, readInks, settledPrediction } from './helpers.ts';
+import { closeDialogs, SCREENS, showScreen, type Screen } from './screens.ts';
 
 /**
  * Both languages in full, model files in and out, nothing lost by one click: every screen walked in
@@ -29,8 +30,9 @@ export const LATIN_ALLOWED = [
   'ReLU', 'tanh', 'sigmoid', 'softmax', 'Softmax', 'RBF', 'Adam',
   'LeCun', 'Bottou', 'Bengio', 'Haffner', 'Consortium', 'CC', 'BY',
   'ms', 'MB', 's', 'px', 'min',
-  // the variables of the formulas the lab writes out: ⌊(n − k + 2p) / s⌋ + 1, (k·k·c_in + 1)·c_out, f(z), the scaled tanh's x
-  'n', 'k', 'p', 'c', 'z', 'f', 'x',
+  // the variables of the formulas the lab writes out: ⌊(n − k + 2p) / s⌋ + 1, (k·k·c_in + 1)·c_out, f(z), the scaled tanh's x,
+  // the softmax's e^z and the RBF distances d
+  'n', 'k', 'p', 'c', 'z', 'f', 'x', 'e', 'd',
   'Ctrl', 'Shift', 'Enter', 'Delete', 'E', 'M', 'P', 'S', 'Z', 'Y',
   'English',
 ];
@@ -101,6 +103,16 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1600, height: 1000 });
 }
 
+/** What a screen shows only after the core has answered, awaited before its words are read. */
+const SCREEN_READY: Partial<Record<Screen, (page: Page) => Promise<void>>> = {
+  explain: async (page) => {
+    await expect(page.getByTestId('explain-gradient-map')).toBeVisible();
+    await expect(page.getByTestId('explain-occlusion-map')).toBeVisible();
+  },
+  lab: async (page) => expect(page.getByTestId('calc-table')).toBeVisible(),
+};
+const SHOT_SCREENS: readonly Screen[] = ['layers', 'explain', 'lab', 'map-detail'];
+
 const inks = readInks('ced.jsonl');
 /** Two inks of each digit: twenty samples, more than fine-tuning needs. */
 const SAMPLES = Array.from({ length: 10 }, (_, d) => inks.filter((i) => i.label === d && i.strokes.length <= 3).slice(0, 2)).flat();
@@ -115,31 +127,6 @@ test('every screen in 中文 holds no English beyond the allowlist; a refused im
 
   await drawInk(page, inks.find((i) => i.label === 8)!);
   await settledPrediction(page);
-  await expectChinese(page, 'layers with a drawing');
-  await shoot(page, 'zh-layers');
-
-  await page.getByTestId('tab-explain').click();
-  await expect(page.getByTestId('explain-gradient-map')).toBeVisible();
-  await expect(page.getByTestId('explain-occlusion-map')).toBeVisible();
-  await expectChinese(page, 'why');
-  await shoot(page, 'zh-why');
-
-  await page.getByTestId('tab-lab').click();
-  await expect(page.getByTestId('calc-table')).toBeVisible();
-  await expectChinese(page, 'lab');
-  await shoot(page, 'zh-lab');
-  await page.getByTestId('tab-layers').click();
-
-  await page.getByTestId('maps-C1').locator('canvas').first().click();
-  await expect(page.getByTestId('map-detail')).toBeVisible();
-  await expect(page.getByTestId('kernels')).toBeVisible();
-  await expectChinese(page, 'map detail');
-  await page.keyboard.press('Escape');
-
-  await page.getByTestId('about-button').click();
-  await expect(page.getByTestId('about')).toBeVisible();
-  await expectChinese(page, 'about');
-  await page.keyboard.press('Escape');
 
   // an import with a bad line and a record whose label is no digit: the report says per line why, in Chinese
   await page.getByTestId('tab-samples').click();
@@ -167,6 +154,16 @@ test('every screen in 中文 holds no English beyond the allowlist; a refused im
   await expect(toast).toHaveCount(0);
   await page.getByRole('button', { name: '关闭导入报告' }).click();
 
+  // every screen the layout and accessibility checks walk (screens.ts), now that there are samples to show
+  for (const screen of SCREENS) {
+    await showScreen(page, screen);
+    await SCREEN_READY[screen]?.(page);
+    await expectChinese(page, screen);
+    if (SHOT_SCREENS.includes(screen)) await shoot(page, `zh-${screen}`);
+  }
+  await closeDialogs(page);
+
+  await page.getByTestId('tab-samples').click();
   await page.getByTestId('samples-mode').locator('[data-value=confusion]').click();
   await expect(page.getByTestId('confusion')).toBeVisible();
   await expect(page.getByTestId('confusion')).toContainText('现代 LeNet-5');
@@ -215,6 +212,12 @@ test('every screen in 中文 holds no English beyond the allowlist; a refused im
   await expect(page.getByTestId('layer-OUTPUT').locator('.layer__name')).toHaveText('输出层');
   await expectChinese(page, 'classic layers and card');
   await shoot(page, 'zh-classic');
+  // an RBF output unit written out: the distance to the digit's code bitmap, and the softmax's probability
+  await page.getByTestId('maps-OUTPUT').locator('canvas').click();
+  await expect(page.getByTestId('unit-probability')).toBeVisible();
+  await expectChinese(page, 'classic output unit');
+  await shoot(page, 'zh-classic-output-unit');
+  await page.keyboard.press('Escape');
   await page.getByTestId('model-switcher').locator('[data-value=modern]').click();
   await expect(page.getByTestId('model-card')).toHaveAttribute('data-model', 'modern');
 });

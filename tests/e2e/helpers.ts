@@ -152,3 +152,27 @@ export async function canvasStats(page: Page, selector: string): Promise<{ paint
     }),
   );
 }
+
+/**
+ * The receptive field of unit (row, col) outlined on "what the network sees": where the core's
+ * receptive-field arithmetic (start + index × jump, clipped at the border) puts it, and as wide.
+ */
+export async function expectFieldOutline(
+  page: Page,
+  field: { readonly size: readonly [number, number]; readonly jump: readonly [number, number]; readonly start: readonly [number, number] },
+  row: number,
+  col: number,
+  inputWidth: number,
+): Promise<void> {
+  const image = page.locator('.sees .gray-image');
+  const outline = image.locator('.gray-image__field');
+  await expect(outline).toBeVisible();
+  const imageBox = (await image.locator('canvas').boundingBox())!;
+  const outlineBox = (await outline.boundingBox())!;
+  const unit = imageBox.width / inputWidth;
+  const top = Math.max(0, field.start[0] + row * field.jump[0]);
+  const left = Math.max(0, field.start[1] + col * field.jump[1]);
+  expect(outlineBox.x - imageBox.x).toBeCloseTo(left * unit, 0);
+  expect(outlineBox.y - imageBox.y).toBeCloseTo(top * unit, 0);
+  expect(outlineBox.width).toBeCloseTo(Math.min(field.size[1], inputWidth - left) * unit, 0);
+}

@@ -109,7 +109,10 @@ test('activation with its derivative, then max and average pooling', async ({ pa
   await expect(page.getByTestId('lab-worked').getByTestId('worked-activation')).toContainText('ReLU(-5) = 0');
   await expect(page.getByTestId('lab-worked').getByTestId('worked-activation')).toContainText('slope there 0');
   await expect(page.getByTestId('activation-plot').locator('circle')).toHaveCount(2);
+  await expect(page.getByTestId('activation-curve-key')).toHaveText('ReLU curve');
   await page.getByTestId('lab-fn').selectOption('identity');
+  // no activation is the line f(z) = z, not a curve called "none"
+  await expect(page.getByTestId('activation-curve-key')).toHaveText('f(z) = z (no activation)');
   await page.getByTestId('lab-bias-0').fill('0');
   await page.getByTestId('lab-bias-0').blur();
   await page.getByTestId('lab-pool').locator('[data-value="max"]').click();
@@ -218,8 +221,57 @@ test('the Layers tab writes out C3 and subsampling of the classic model, with it
   await expect(page.getByTestId('unit-worked-sum').getByTestId('worked-activation')).toContainText('scaled tanh');
 });
 
+/** Clicks the output layer's cell of a digit (ten cells in a row). */
+async function clickOutputUnit(page: Page, digit: number): Promise<void> {
+  const canvas = page.getByTestId('maps-OUTPUT').locator('canvas');
+  const box = (await canvas.boundingBox())!;
+  await canvas.click({ position: { x: ((digit + 0.5) * box.width) / 10, y: box.height / 2 } });
+}
+
+/** Opens the classic model's output unit of a digit: its squared distance and its probability against what the app shows, within 1e-4. */
+async function checkRbfUnit(page: Page, digit: number): Promise<void> {
+  await clickOutputUnit(page, digit);
+  const dialog = page.getByTestId('map-detail');
+  await expect(dialog).toBeVisible();
+  const sum = dialog.getByTestId('unit-worked-sum');
+  await expect(sum.locator('h3')).toHaveText(`Worked sum of OUTPUT unit ${digit}`);
+  const value = async (testId: string) => Number(await sum.getByTestId(testId).getAttribute('data-value'));
+  await expect.poll(async () => Math.abs((await value('layer-worked')) - (await value('unit-displayed')))).toBeLessThan(1e-4);
+  await expect.poll(async () => Math.abs((await value('unit-probability')) - (await value('unit-shown-probability')))).toBeLessThan(1e-4);
+  // the 84 terms laid out as the digit's 12x7 code bitmap, shaded where the code is +1
+  const cells = sum.locator('.worked__table td');
+  await expect(cells).toHaveCount(84);
+  await expect(sum.getByTestId('worked-terms')).toContainText('(78 more)');
+  await expect(sum.getByTestId('unit-probability')).toContainText('softmax');
+}
+
+test('the Layers tab writes out the classic RBF output: 84 squared differences from the code bitmap, and the probability', async ({ page }) => {
+  await openApp(page);
+  await switchModel(page, 'classic');
+  await drawInk(page, SEVEN);
+  const prediction = await settledPrediction(page);
+  await checkRbfUnit(page, prediction.top);
+  // the digit 1's code: the shaded cells are its inked pixels
+  await page.keyboard.press('Escape');
+  await checkRbfUnit(page, 1);
+  await expect(page.getByTestId('unit-worked-sum').locator('.worked__marked')).toHaveCount(16);
+});
+
 for (const language of ['en', 'zh-CN'] as const) {
   for (const [width, height] of [[1600, 1000], [1024, 768]] as const) {
+    test(`screenshots of the classic RBF worked sum, ${language}, ${width}x${height}`, async ({ page }) => {
+      await page.setViewportSize({ width, height });
+      await openApp(page, language);
+      await switchModel(page, 'classic');
+      await drawInk(page, SEVEN);
+      const prediction = await settledPrediction(page);
+      await clickOutputUnit(page, prediction.top);
+      const sum = page.getByTestId('unit-worked-sum');
+      await expect(sum.getByTestId('unit-probability')).toBeVisible();
+      await page.screenshot({ path: `${SHOTS}/layers-rbf-${language}-${width}x${height}.png` });
+      await sum.getByTestId('unit-probability').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SHOTS}/layers-rbf-probability-${language}-${width}x${height}.png` });
+    });
     test(`screenshots of a Layers worked sum, ${language}, ${width}x${height}`, async ({ page }) => {
       await page.setViewportSize({ width, height });
       await openApp(page, language);

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { canvasStats, coreOracle, drawInk, openApp, readInks, settledPrediction, switchModel } from './helpers.ts';
+import { canvasStats, coreOracle, drawInk, expectFieldOutline, openApp, readInks, settledPrediction, switchModel } from './helpers.ts';
 
 const SEVEN = readInks('tos.jsonl').find((ink) => ink.label === 7 && ink.strokes.length <= 2);
 if (!SEVEN) throw new Error('tos.jsonl has no 7 drawn in one or two strokes');
@@ -70,17 +70,7 @@ test('hovering a unit shows its value and outlines its receptive field on the in
 
   // The outline covers the field the core's receptive-field arithmetic gives for that unit.
   const field = info.layers.find((l) => l.name === 'C3')!.receptiveField;
-  const image = page.locator('.sees .gray-image');
-  const outline = image.locator('.gray-image__field');
-  await expect(outline).toBeVisible();
-  const imageBox = (await image.locator('canvas').boundingBox())!;
-  const outlineBox = (await outline.boundingBox())!;
-  const unit = imageBox.width / truth.networkInput.width;
-  const top = Math.max(0, field.start[0] + 3 * field.jump[0]);
-  const left = Math.max(0, field.start[1] + 6 * field.jump[1]);
-  expect(outlineBox.x - imageBox.x).toBeCloseTo(left * unit, 0);
-  expect(outlineBox.y - imageBox.y).toBeCloseTo(top * unit, 0);
-  expect(outlineBox.width).toBeCloseTo(Math.min(field.size[1], truth.networkInput.width - left) * unit, 0);
+  await expectFieldOutline(page, field, 3, 6, truth.networkInput.width);
 });
 
 test('clicking a map enlarges it with the kernels that produced it', async ({ page }) => {

@@ -37,6 +37,14 @@ class Emitter {
   }
 }
 
+interface MenuItem {
+  label?: string;
+  id?: string;
+  type?: string;
+  checked?: boolean;
+  click?: () => void;
+}
+
 interface FakeWindow extends Emitter {
   options: Record<string, unknown> & { webPreferences: Record<string, unknown> };
   url?: string;
@@ -51,7 +59,7 @@ const record = {
   protocolHandlers: new Map<string, (req: { url: string; method: string }) => Promise<Response>>(),
   ipc: new Map<string, Listener>(),
   windows: [] as FakeWindow[],
-  menu: null as null | { template: { label?: string; role?: string; submenu?: { label?: string; click?: () => void }[] }[] },
+  menu: null as null | { template: { label?: string; role?: string; submenu?: MenuItem[] }[] },
   permissionRequest: undefined as Listener | undefined,
   permissionCheck: undefined as Listener | undefined,
   device: undefined as Listener | undefined,
@@ -128,7 +136,12 @@ function fakeElectron(userData: string) {
       },
     },
     ipcMain: { handle: (channel: string, fn: Listener) => record.ipc.set(channel, fn), removeHandler: (channel: string) => record.ipc.delete(channel) },
-    Menu: { buildFromTemplate: (template: unknown) => ({ template }), setApplicationMenu: (menu: typeof record.menu) => (record.menu = menu) },
+    Menu: {
+      buildFromTemplate: (template: unknown) => ({ template }),
+      setApplicationMenu: (menu: typeof record.menu) => (record.menu = menu),
+      // Electron's menu items by id, as getMenuItemById finds them
+      getApplicationMenu: () => record.menu && { getMenuItemById: (id: string) => record.menu!.template.flatMap((m) => m.submenu ?? []).find((i) => i.id === id) ?? null },
+    },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     shell: {},
     // the preload's side
@@ -307,6 +320,24 @@ describe('the built desktop shell, against a fake Electron', () => {
     stop();
     expect(commands).toEqual(['undo', 'redo']);
     expect(record.windows[0].webContents.sent.filter(([c]) => c === EVENTS.menuCommand)).toHaveLength(2);
+  });
+
+  it("shows presentation mode as a checkbox that follows the page's state, however it was toggled", async () => {
+    const view = record.menu?.template.find((m) => m.label === 'View');
+    const item = view?.submenu?.find((i) => i.label === 'Presentation Mode');
+    expect(item).toMatchObject({ type: 'checkbox', checked: false, id: 'presentation' });
+    const api = record.exposed.get('lenet') as LenetApi;
+    const commands: string[] = [];
+    const stop = api.onEvent('menuCommand', ({ command }) => commands.push(command));
+    item?.click?.();
+    expect(commands).toEqual(['toggle-presentation']);
+    stop();
+    // the page turned it on (by the menu, the P key or its button) and says so: the item is checked
+    await api.setViewState({ presenting: true });
+    await until(() => item?.checked === true, 'the item to be checked');
+    await api.setViewState({ presenting: false });
+    await until(() => item?.checked === false, 'the item to be unchecked');
+    await expect(api.setViewState({ presenting: 'yes' } as never)).rejects.toThrow(/presenting/);
   });
 
   it('remembers the window state and releases the core on quit', async () => {

@@ -6,6 +6,7 @@ import type { LabConvolveRequest } from '../../main/api/contract.ts';
 import { openCore } from '../../main/core/open-core.ts';
 import type { Core } from '../../main/core/core.ts';
 import { activateOne, calculate, INPUT_PRESETS, KERNEL_PRESETS, labConvolve, presetChain, type LabConvolveArgs } from '../../main/lab/index.ts';
+import { RBF_CENTRES } from '../../main/engine/lenet5.ts';
 import { unipenInks } from './api-fixtures.ts';
 
 /** The lab's arithmetic against the textbook examples, each worked by hand (the expected numbers are the books'). */
@@ -203,7 +204,7 @@ describe('the lab requests through the handler table', () => {
     const info = await core.modelInfo({ id: modelId });
     let checked = 0;
     for (const layer of info.layers) {
-      if (!['conv', 'maxpool', 'subsample', 'dense'].includes(layer.kind)) continue;
+      if (!['conv', 'maxpool', 'subsample', 'dense', 'rbf'].includes(layer.kind)) continue;
       const shown = predicted.activations.find((a) => a.name === layer.name)!;
       const [maps, h = 1, w = 1] = layer.outputShape;
       // the strongest unit of the layer (a unit on the ink), and one in the first map's corner
@@ -226,14 +227,59 @@ describe('the lab requests through the handler table', () => {
         expect(answer.worked.groups.map((g) => g.channel)).toEqual(layer.connections[0]);
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(12);
+    expect(checked).toBeGreaterThanOrEqual(14);
+  });
+
+  it('writes out the classic RBF output as 84 squared differences from the digit code bitmap, and its probability is the one predict shows', async () => {
+    const inks = await unipenInks(3);
+    for (const ink of inks) {
+      const predicted = await core.predict({ ink: { strokes: ink.strokes }, modelId: 'classic' });
+      const f6 = predicted.activations.find((a) => a.name === 'F6')!.data;
+      const distances = predicted.activations.find((a) => a.name === 'OUTPUT')!.data;
+      for (let digit = 0; digit < 10; digit++) {
+        const answer = await core.unitWorkedSum({ ink: { strokes: ink.strokes }, modelId: 'classic', layer: 'OUTPUT', map: digit, row: 0, col: 0 });
+        const w = answer.worked;
+        expect(w.op).toBe('rbf');
+        expect(answer.from).toBe('F6');
+        const [g] = w.groups;
+        // the centre is the digit's bitmap, +1 where it is inked and -1 elsewhere
+        expect(Array.from(g.weights!)).toEqual([...RBF_CENTRES[digit]]);
+        // brute force on ONNX Runtime's F6: sum of (x_i - c_i)^2
+        let expected = 0;
+        for (let i = 0; i < 84; i++) {
+          const term = (f6[i] - RBF_CENTRES[digit][i]) ** 2;
+          expect(g.products![i]).toBeCloseTo(term, 4);
+          expected += term;
+        }
+        expect(g.products).toHaveLength(84);
+        expect(Math.abs(w.value - expected)).toBeLessThan(1e-4);
+        expect(Math.abs(w.value - distances[digit]), `digit ${digit}`).toBeLessThan(1e-4);
+        expect(w.bias).toBeNull();
+        expect(w.activation).toBeNull();
+        // the nearest code wins, so logits are a negative multiple of the distances
+        expect(answer.probability!.logitScale).toBeLessThan(0);
+        expect(Math.abs(answer.probability!.value - predicted.probabilities[digit])).toBeLessThan(1e-4);
+      }
+    }
+  });
+
+  it('gives the modern output unit the softmax of the logits, and no probability for an inner layer', async () => {
+    const [ink] = await unipenInks(1);
+    const predicted = await core.predict({ ink: { strokes: ink.strokes }, modelId: 'modern' });
+    const answer = await core.unitWorkedSum({ ink: { strokes: ink.strokes }, modelId: 'modern', layer: 'OUTPUT', map: predicted.top, row: 0, col: 0 });
+    const logits = predicted.activations.find((a) => a.name === 'OUTPUT')!.data;
+    const total = Array.from(logits).reduce((s, v) => s + Math.exp(v), 0);
+    expect(answer.probability!.logitScale).toBe(1);
+    expect(Math.abs(answer.probability!.value - Math.exp(logits[predicted.top]) / total)).toBeLessThan(1e-4);
+    const inner = await core.unitWorkedSum({ ink: { strokes: ink.strokes }, modelId: 'modern', layer: 'F6', map: 0, row: 0, col: 0 });
+    expect(inner.probability).toBeNull();
   });
 
   it('refuses a unit outside the layer', async () => {
     const [ink] = await unipenInks(1);
     const bad = await dispatch(table, CHANNELS.unitWorkedSum, { ink: { strokes: ink.strokes }, layer: 'C1', map: 6, row: 0, col: 0 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/outside the output of 6 maps/) } });
-    const rbf = await dispatch(table, CHANNELS.unitWorkedSum, { ink: { strokes: ink.strokes }, modelId: 'classic', layer: 'OUTPUT', map: 0, row: 0, col: 0 });
-    expect(rbf).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const rbf = await dispatch(table, CHANNELS.unitWorkedSum, { ink: { strokes: ink.strokes }, modelId: 'classic', layer: 'OUTPUT', map: 10, row: 0, col: 0 });
+    expect(rbf).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/outside the layer's 10 units/) } });
   });
 });

@@ -11,6 +11,8 @@ import { SampleStore } from '../../main/samples/index.ts';
 import { ModelVersions } from '../../main/versions/versions.ts';
 import { modelRoots } from '../../main/versions/paths.ts';
 import { unipenInks } from './api-fixtures.ts';
+import { reasonMessage } from '../../main/api/error-codes.ts';
+
 
 function randomModel(spec: NetworkSpec, seed: number) {
   return { spec, weights: buildNetwork(spec, { seed }).getWeights() };
@@ -91,6 +93,10 @@ describe('a damaged model folder is never trusted', () => {
       expect(active.id).toBe('modern');
       expect(active.notice).toMatch(new RegExp(`active model ${id}`));
       expect(active.notice).toMatch(c.file);
+      // the same as a reason the page translates, the fault kept as its detail
+      expect(active.noticeReasons).toHaveLength(1);
+      expect(active.noticeReasons[0]).toMatchObject({ code: expect.stringMatching(/^fallback\.(cannotLoad|missing)$/), params: { id, fallback: 'modern' } });
+      expect(reasonMessage(active.noticeReasons[0])).toBe(active.notice);
       // and it cannot be activated again while damaged
       await expect(versions.activate(id)).rejects.toThrow(/not activated|no model called/);
     });
@@ -111,6 +117,7 @@ describe('a damaged model folder is never trusted', () => {
       const list = await core.listModels({});
       expect(list.activeId).toBe('modern');
       expect(list.notice).toMatch(new RegExp(`${id} cannot be loaded \\(.*model\\.onnx`));
+      expect(list.noticeReasons).toEqual([expect.objectContaining({ code: 'fallback.cannotLoad' })]);
       const ink = (await unipenInks(1))[0];
       expect((await core.predict({ ink: { strokes: ink.strokes } })).modelId).toBe('modern');
     } finally {

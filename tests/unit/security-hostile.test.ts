@@ -150,6 +150,11 @@ const HOSTILE: Record<MethodName, Hostile[]> = {
     { what: 'layer __proto__', payload: { layer: '__proto__.x' }, field: 'layer' },
   ],
   appInfo: notARequest({}),
+  setViewState: [
+    ...notARequest({ presenting: true }),
+    { what: 'presenting as text', payload: { presenting: 'yes' }, field: 'presenting' },
+    { what: 'no presenting', payload: {}, field: 'presenting' },
+  ],
   removeModel: [...notARequest({ id: 'modern' }), ...badModelIds((id) => ({ id }), 'id')],
   exportModel: [...notARequest({ id: 'modern' }), ...badModelIds((id) => ({ id }), 'id'), { what: 'no id', payload: {}, field: 'id' }],
   importModel: [
