@@ -36,11 +36,11 @@ export function TopExamples({ modelId, layer, unit }: { modelId: string; layer: 
         stop = client.onEvent('topActivationsProgress', (p) => {
           if (!live || p.modelId !== modelId) return;
           if (p.state === 'building') setAnswer({ state: 'building', modelId, done: p.done, total: p.total });
-          else void ask().catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+          else void ask().catch((e: unknown) => live && setError(errorText(e)));
         });
       }
     };
-    ask().catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    ask().catch((e: unknown) => live && setError(errorText(e)));
     return () => {
       live = false;
       stop?.();
@@ -54,7 +54,7 @@ export function TopExamples({ modelId, layer, unit }: { modelId: string; layer: 
         <div className="top-examples__list" data-testid="top-examples" data-state={answer?.state ?? (error ? 'failed' : 'loading')}>
           <h3 id="top-examples-title">{t('explain.topTitle')}</h3>
           {error && <p className="error small">{t('explain.topFailed', { message: error })}</p>}
-          {answer?.state === 'failed' && <p className="error small">{t('explain.topFailed', { message: answer.message })}</p>}
+          {answer?.state === 'failed' && <p className="error small">{t('explain.topFailed', { message: errorText(new Error(answer.message)) })}</p>}
           {answer?.state === 'building' && (
             <div className="top-examples__progress" role="status">
               <span className="small muted">{t('explain.topBuilding', { done: format.integer(answer.done), total: format.integer(answer.total) })}</span>

@@ -724,6 +724,7 @@ export const en = {
       row: 'Row',
       col: 'Column',
       displayed: 'The map shows {{value}} for this unit (computed by ONNX Runtime; the sum below is the app’s own engine).',
+      displayedPre: 'The map shows {{value}} for this unit, the value before the activation (computed by the app’s own engine, like the sum below).',
       explain: {
         conv: 'Each connected map of {{from}}: its window under the kernel, multiplied entry by entry and added up; then the bias and the activation. Hover the map to move the unit.',
         maxpool: 'Pooling reads one window of the same map of {{from}}. Hover the map to move the unit.',

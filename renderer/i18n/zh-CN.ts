@@ -724,6 +724,7 @@ export const zhCN: Resources = {
       row: '行',
       col: '列',
       displayed: '图中这个单元显示的值为 {{value}}（由 ONNX Runtime 算出；下面的算式来自应用自己的引擎）。',
+      displayedPre: '图中这个单元显示的是激活之前的值 {{value}}（和下面的算式一样，由应用自己的引擎算出）。',
       explain: {
         conv: '{{from}} 中每个相连的图：卷积核下方的窗口与卷积核逐项相乘再相加；然后加上偏置，再经过激活函数。把指针移到图上即可移动单元。',
         maxpool: '池化读取 {{from}} 同一个图中的一个窗口。把指针移到图上即可移动单元。',

@@ -2,6 +2,7 @@ import './UnitWorkedSum.css';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../app/session.ts';
+import { shownLayerValues } from './layerValues.ts';
 import { errorText } from '../i18n/errorText.ts';
 import { useFormat } from '../i18n/format.ts';
 import { WorkedSumView } from '../lab/WorkedSumView.tsx';
@@ -54,6 +55,7 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
   const format = useFormat();
   const shown = useStudio((s) => (s.prediction?.response.modelId === modelId ? s.prediction : null));
   const bitmap = useStudio((s) => s.modelInfo[modelId]?.rbfBitmaps ?? null);
+  const layerValues = useStudio((s) => s.layerValues);
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const supported = WORKED_KINDS.includes(layer.kind);
@@ -79,7 +81,9 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
 
   if (!supported) return null;
   if (!shown || shown.response.empty) return <p className="small muted">{t('lab.layers.drawFirst')}</p>;
-  const activation = shown.response.activations.find((a) => a.name === layer.name);
+  // The map draws the values before the activation when the person chose them (Layers' Values toggle).
+  const values = shownLayerValues(shown.response, layerValues);
+  const activation = values.activations.find((a) => a.name === layer.name);
   const [, h = 1, w = 1] = layer.outputShape;
   const isMap = layer.outputShape.length === 3;
   const displayed = activation ? activation.data[(map * h + unit.row) * w + unit.col] : null;
@@ -105,7 +109,7 @@ export function UnitWorkedSum({ modelId, layer, from, map, unit, onUnit }: Props
       {error && <p className="error small" role="alert">{error}</p>}
       {displayed !== null && (
         <p className="small" data-testid="unit-displayed" data-value={displayed}>
-          {t('lab.layers.displayed', { value: format.value(displayed) })}
+          {t(values.shown === 'pre' ? 'lab.layers.displayedPre' : 'lab.layers.displayed', { value: format.value(displayed) })}
         </p>
       )}
       {current && <WorkedSumView worked={current.worked} channelName={fromMap} testId="layer-worked" summaryFirst bitmap={layer.kind === 'rbf' ? bitmap : null} />}
