@@ -55,7 +55,7 @@ export interface ActiveModel {
 
 /** An active model with the notice its reasons make (each reason's English message, one after another). */
 function withNotice(model: { id: string; dir: string }, reasons: readonly Reason[]): ActiveModel {
-  return { ...model, notice: reasons.length > 0 ? reasons.map(reasonMessage).join(' ') : null, noticeReasons: reasons };
+  return { id: model.id, dir: model.dir, notice: reasons.length > 0 ? reasons.map(reasonMessage).join(' ') : null, noticeReasons: reasons };
 }
 
 export interface ActivationResult {

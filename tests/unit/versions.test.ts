@@ -31,7 +31,7 @@ async function freshVersions(name: string): Promise<ModelVersions> {
 describe('model versions', () => {
   it('starts on the bundled modern model, without a notice', async () => {
     const v = await freshVersions('first');
-    expect(await v.active()).toEqual({ id: 'modern', dir: join(bundledDir, 'modern'), notice: null });
+    expect(await v.active()).toEqual({ id: 'modern', dir: join(bundledDir, 'modern'), notice: null, noticeReasons: [] });
     const { versions } = await v.list();
     expect(versions.map((x) => [x.id, x.bundled])).toEqual([['classic', true], ['modern', true]]);
   });
@@ -57,7 +57,7 @@ describe('model versions', () => {
     expect(act.previousId).toBe('modern');
     expect(act.parity.probabilities).toBeLessThan(1e-4);
     expect(act.parity.layers.map((l) => l.name)).toEqual(['C1', 'S2', 'C3', 'S4', 'C5', 'F6', 'OUTPUT']);
-    expect(await v.active()).toEqual({ id: saved.id, dir: saved.dir, notice: null });
+    expect(await v.active()).toEqual({ id: saved.id, dir: saved.dir, notice: null, noticeReasons: [] });
     expect(JSON.parse(await readFile(v.pointerPath, 'utf8'))).toMatchObject({ id: saved.id, previousId: 'modern' });
     // another process (a restart) sees the same
     expect((await freshVersions('personal').then((x) => x.active())).id).toBe(saved.id);
