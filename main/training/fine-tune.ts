@@ -6,7 +6,7 @@ import {
 import { train } from '../parallel/index.ts';
 import { trainableLayers, type FineTuneOptions } from './recipe.ts';
 import { ewcAnchor, l2spAnchor, addAnchorGradient, type Anchor } from './anchor.ts';
-import { buildPrototypes, foldPrototypes } from './prototypes.ts';
+import { buildPrototypes, foldPrototypes, supportsPrototypes } from './prototypes.ts';
 import { countsPerDigit } from './personal-data.ts';
 
 /**
@@ -153,7 +153,9 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
 
   report({ phase: 'measuring-after', epoch: options.epochs - 1, step: stepsPerEpoch, loss: null, accuracy: null, fraction: totalSteps / (totalSteps + 1), etaSec: measureSec });
   const blended = blendWeights(input.weights, result.weights, options.blend);
-  const weights = options.prototypes > 0 ? foldPrototypes(spec, blended, buildPrototypes(spec, blended, input.train), options.prototypes) : blended;
+  // the classic network's RBF output is no linear layer to fold the correction into: it goes without
+  const prototypes = supportsPrototypes(spec) ? options.prototypes : 0;
+  const weights = prototypes > 0 ? foldPrototypes(spec, blended, buildPrototypes(spec, blended, input.train), prototypes) : blended;
   assertFinite(weights);
   const tuned = buildNetwork(spec);
   tuned.setWeights(weights);
@@ -168,7 +170,7 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
     mix: { personalCopies: options.personalRepeat, replayDigits: mix.replayDigits, imagesPerEpoch: mix.data.count, replaySource: input.sources?.replay ?? 'replay set' },
     heldOut: measure(heldOut?.count ?? 0, heldBefore?.accuracy ?? null, heldAfter),
     mnist: { ...measure(input.mnistTest?.count ?? 0, mnistBefore, mnistAfter), source: input.sources?.mnistTest ?? 'MNIST test subset' },
-    recipe: { ...options, optimizer: 'adam', schedule: 'cosine to 5% of the rate, no warm-up, no weight decay', trainedLayers: layers ?? 'all' },
+    recipe: { ...options, prototypes, optimizer: 'adam', schedule: 'cosine to 5% of the rate, no warm-up, no weight decay', trainedLayers: layers ?? 'all' },
     history,
   };
   return { status: 'done', weights, card };

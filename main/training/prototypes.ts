@@ -22,11 +22,17 @@ export interface Prototypes {
   readonly tau: number;
 }
 
+/** Whether a network's output layer can take the correction (a dense layer under a softmax; not the classic RBF output). */
+export function supportsPrototypes(spec: NetworkSpec): boolean {
+  const layer = spec.layers[spec.layers.length - 1];
+  return spec.head === 'softmax' && layer.kind === 'dense';
+}
+
 /** The trainable layer whose output feeds the network's last one (F6 for both LeNet-5 variants). */
 function outputLayer(spec: NetworkSpec): { index: number; name: string } {
   const last = spec.layers.length - 1;
   const layer = spec.layers[last];
-  if (spec.head !== 'softmax' || layer.kind !== 'dense') throw new Error(`prototype correction needs a dense softmax output layer; the ${spec.arch} network ends in ${layer.kind}`);
+  if (!supportsPrototypes(spec) || layer.kind !== 'dense') throw new Error(`prototype correction needs a dense softmax output layer; the ${spec.arch} network ends in ${layer.kind}`);
   return { index: last, name: layer.name };
 }
 

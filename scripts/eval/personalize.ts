@@ -18,6 +18,9 @@ import { DEFAULT_MODEL, loadModel, NATIVE_MODELS, parseCommand, trainingWriters 
  * the app's TrainingService fine-tunes the model on them (worker thread, replay set, the app's recipe)
  * and saves a personal version; the writer's other digits are then read through the app's path (ink
  * pipeline, ONNX Runtime) by the base model and by the personal one, and MNIST's test digits likewise.
+ * --methods runs several recipes (METHODS in main/training/recipe.ts) on the same draws of samples, for
+ * each K and seed, so they compare on equal terms. By default only writers the base model never trained
+ * on are measured: scripts/train.ts --hold-out-writers 150 makes a base model that saw none of the big ones.
  */
 
 const HELP = `usage: npm run eval -- personalize FILE.jsonl... --per-class K[,K...] [--methods M1,M2,...] [--seeds S1,S2,...]

@@ -206,6 +206,15 @@ describe('prototype correction', () => {
     expect(out.card.history).toEqual([]);
     expect(() => foldPrototypes(CLASSIC_LENET5, buildNetwork(CLASSIC_LENET5, { seed: 1 }).getWeights(), { means: new Float32Array(840), counts: new Array(10).fill(1), features: 84, tau: 1 }, 1))
       .toThrow(/dense softmax output/);
+    // the app's fine-tune of a classic model goes without the correction rather than failing
+    const classic = buildNetwork(CLASSIC_LENET5, { seed: 1 }).getWeights();
+    const c = await fineTune({
+      spec: CLASSIC_LENET5, weights: classic, baseModelId: 'classic', train: subset(digits, range(0, 20)), heldOut: null,
+      replay: subset(digits, range(1000, 1100)), mnistTest: null, options: fineTuneOptions({ epochs: 0, prototypes: 1, heldOutFraction: 0 }),
+    });
+    if (c.status !== 'done') throw new Error('not done');
+    expect(c.card.recipe.prototypes).toBe(0);
+    for (const [name, t] of c.weights) expect(Array.from(t.data), name).toEqual(Array.from(classic.get(name)!.data));
   });
 });
 
