@@ -12,7 +12,8 @@ import { buildNetwork, imageAsFloats, imageToNetworkInput, type ImageDataset, ty
  * tau is the mean squared distance of the person's samples to their own digit's prototype, so strength is
  * unit-free: at strength 1 a sample one typical distance nearer to a digit's prototype gains one nat there.
  * A digit the person gave no sample of gets the mean of the others' corrections (also linear in f), so it
- * is neither favoured nor pushed away against the digits that have a prototype.
+ * is neither favoured nor pushed away against the digits that have a prototype; the whole correction is
+ * then centred over the classes (the same softmax, the logits' mean unchanged).
  */
 export interface Prototypes {
   /** classes x features, the mean of each digit's features (rows of digits without samples are zero). */
@@ -108,10 +109,19 @@ export function foldPrototypes(spec: NetworkSpec, weights: Weights, protos: Prot
     meanB += -k * norm / covered.length;
   }
   for (let c = 0; c < classes; c++) {
-    const has = covered.includes(c);
-    for (let j = 0; j < F; j++) wd[c * F + j] += has ? addW[c * F + j] : meanW[j];
-    bd[c] += has ? addB[c] : meanB;
+    if (covered.includes(c)) continue;
+    for (let j = 0; j < F; j++) addW[c * F + j] = meanW[j];
+    addB[c] = meanB;
   }
+  // centred over the classes: the softmax is the same, and the logits keep their mean, which the
+  // non-digit head (fitted on the base model's logits) reads
+  for (let j = 0; j < F; j++) {
+    let m = 0;
+    for (let c = 0; c < classes; c++) m += addW[c * F + j] / classes;
+    for (let c = 0; c < classes; c++) wd[c * F + j] += addW[c * F + j] - m;
+  }
+  const mb = addB.reduce((a, v) => a + v, 0) / classes;
+  for (let c = 0; c < classes; c++) bd[c] += addB[c] - mb;
   const out = new Map(weights);
   out.set(`${name}.weight`, { shape: [...w.shape], data: wd });
   out.set(`${name}.bias`, { shape: [...b.shape], data: bd });

@@ -126,17 +126,17 @@ describe('prototype correction', () => {
     const out = foldPrototypes(MODERN_LENET5, weights, protos, 0.5);
     const w0 = weights.get('OUTPUT.weight')!.data, b0 = weights.get('OUTPUT.bias')!.data;
     const w = out.get('OUTPUT.weight')!.data, b = out.get('OUTPUT.bias')!.data;
-    // k = 0.5 / 2 = 0.25: row 0 gains 2k * (1, 0), bias -k * 1; row 1 gains 2k * (0, 2), bias -k * 4
-    expect(w[0] - w0[0]).toBeCloseTo(0.5, 6);
-    expect(w[1] - w0[1]).toBeCloseTo(0, 6);
-    expect(b[0] - b0[0]).toBeCloseTo(-0.25, 6);
-    expect(w[F] - w0[F]).toBeCloseTo(0, 6);
-    expect(w[F + 1] - w0[F + 1]).toBeCloseTo(1, 6);
-    expect(b[1] - b0[1]).toBeCloseTo(-1, 6);
-    // digits without samples get the mean correction: (0.25, 0.5), bias -0.625
-    expect(w[2 * F] - w0[2 * F]).toBeCloseTo(0.25, 6);
-    expect(w[2 * F + 1] - w0[2 * F + 1]).toBeCloseTo(0.5, 6);
-    expect(b[2] - b0[2]).toBeCloseTo(-0.625, 6);
+    // k = 0.5 / 2 = 0.25: row 0 gains 2k * (1, 0), bias -k * 1; row 1 gains 2k * (0, 2), bias -k * 4; the eight
+    // digits without samples gain the mean of those, (0.25, 0.5), bias -0.625; centring over the ten classes
+    // subtracts the mean gain, (0.25, 0.5) and -0.625: row 0 (0.25, -0.5) bias 0.375, row 1 (-0.25, 0.5) bias
+    // -0.375, the others nothing
+    const gain = (c: number) => [w[c * F] - w0[c * F], w[c * F + 1] - w0[c * F + 1], b[c] - b0[c]];
+    const close = (got: number[], want: number[]) => got.forEach((g, i) => expect(g).toBeCloseTo(want[i], 6));
+    close(gain(0), [0.25, -0.5, 0.375]);
+    close(gain(1), [-0.25, 0.5, -0.375]);
+    for (let c = 2; c < 10; c++) close(gain(c), [0, 0, 0]);
+    // features beyond the first two: the prototypes are zero there, so nothing changes
+    expect(w[5] - w0[5]).toBeCloseTo(0, 6);
     // the other layers are the same tensors
     expect(out.get('C1.weight')).toBe(weights.get('C1.weight'));
   });
