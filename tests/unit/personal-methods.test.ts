@@ -100,7 +100,7 @@ describe('anchors toward the base weights', () => {
       replay: subset(digits, range(1000, 1400)), mnistTest: null,
     };
     const distance = async (anchor: 'none' | 'l2-sp', anchorStrength: number) => {
-      const out = await fineTune({ ...base, options: fineTuneOptions({ epochs: 2, blend: 1, heldOutFraction: 0, anchor, anchorStrength, layers: 'classifier' }) });
+      const out = await fineTune({ ...base, options: fineTuneOptions({ epochs: 2, blend: 1, heldOutFraction: 0, anchor, anchorStrength, layers: 'classifier', prototypes: 0 }) });
       if (out.status !== 'done') throw new Error('not done');
       let s = 0;
       for (const [name, t] of out.weights) t.data.forEach((v, i) => (s += (v - weights.get(name)!.data[i]) ** 2));
@@ -214,7 +214,8 @@ describe('prototype correction', () => {
     });
     if (c.status !== 'done') throw new Error('not done');
     expect(c.card.recipe.prototypes).toBe(0);
-    for (const [name, t] of c.weights) expect(Array.from(t.data), name).toEqual(Array.from(classic.get(name)!.data));
+    // (=== and not toEqual: the connection table's masked C3 weights may come back as 0 for -0)
+    for (const [name, t] of c.weights) expect(t.data.every((v, i) => v === classic.get(name)!.data[i]), name).toBe(true);
   });
 });
 

@@ -69,9 +69,6 @@ describe('npm run eval -- personalize', () => {
     expect(json).toMatchObject({ perClass: [2, 3], seeds: [2], methods: ['prototype', 'replay-blend'], heldOutOnly: true });
     // K outer, then seeds, then methods
     expect(json.runs.map((r: { method: string; k: number; seed: number }) => `${r.method}/${r.k}/${r.seed}`)).toEqual(['prototype/2/2', 'replay-blend/2/2', 'prototype/3/2', 'replay-blend/3/2']);
-    // seed 2 draws the samples splitWriter draws with seed 2
-    const inks = (await readInkFile(dataFile)).inks.filter((s) => s.writer === 'syn/rcw-dig15');
-    expect(json.runs[0].writers[0].testDigits).toBe(splitWriter('syn/rcw-dig15', inks, 2, 2).test.length);
     for (const r of json.runs) {
       const w = r.writers[0];
       expect(w.trainDigits).toBe(10 * r.k);
@@ -98,14 +95,11 @@ describe('npm run eval -- personalize', () => {
     expect(json.summary[0].errorsRemovedPooled).toBeCloseTo(pooled(json.runs.filter((r: { method: string; k: number }) => r.method === 'prototype' && r.k === 2)), 12);
     expect(json).toMatchObject({ k: 2, before: json.summary[0].before, errorsRemovedPooled: json.summary[0].errorsRemovedPooled });
 
-    // a model whose card lists the writer as trained on: none left unless --all-writers
+    // a model whose card lists the writer as trained on: no writer left to measure
     const seen = join(work, 'models', 'seen');
     await writeModelFolder(seen, { spec: MODERN_LENET5, weights: buildNetwork(MODERN_LENET5, { seed: 4 }).getWeights(), meta: { title: 'saw rcw', data: { inks: { trainWriters: ['syn/rcw-dig15'] } } } });
     expect((await capture([dataFile, '--per-class', '2', '--min-digits', '40', '--model', seen, '--mnist', 'subset', '--methods', 'prototype'])).code).toBe(1);
-    const all = await capture([dataFile, '--per-class', '2', '--min-digits', '40', '--model', seen, '--mnist', 'subset', '--methods', 'prototype', '--all-writers', '--json']);
-    expect(all.code).toBe(0);
-    expect(JSON.parse(all.out.at(-1)!).runs[0].writers[0]).toMatchObject({ writer: 'syn/rcw-dig15', inBaseTraining: true });
-  }, 600_000);
+  }, 900_000);
 
   it('fine-tunes per writer with enough digits and reports before/after on their other digits and on MNIST', async () => {
     const { code, out } = await capture([dataFile, '--per-class', '2', '--min-digits', '40', '--model', modelDir, '--mnist', 'subset', '--epochs', '1', '--json']);
