@@ -26,6 +26,7 @@ const { values: args, positionals } = parseArgs({
     inks: { type: 'string', multiple: true },
     'inks-holdout': { type: 'string', default: '0.34' },
     'inks-repeat': { type: 'string', default: '2' },
+    'hold-out-writers': { type: 'string' },
     'rbf-j': { type: 'string' },
     'rbf-scale': { type: 'string' },
     init: { type: 'string' },
@@ -37,10 +38,13 @@ const { values: args, positionals } = parseArgs({
 if (args.help) {
   console.log(`npm run train -- --arch modern|classic [--epochs N] [--seed S] [--batch B] [--lr LR] [--workers W]
        [--validation N] [--no-augment] [--limit N] [--out DIR]
-       [--inks FILE.jsonl ... --inks-holdout FRACTION --inks-repeat K] [--init DIR] [--rbf-scale S] [--rbf-j J]
+       [--inks FILE.jsonl ... --inks-holdout FRACTION --inks-repeat K] [--hold-out-writers W,W | N]
+       [--init DIR] [--rbf-scale S] [--rbf-j J]
   --inks adds pen-drawn digits (rendered by the app's ink pipeline) to training; FRACTION of each
   institution's writers is held out for measurement (npm run eval -- ink ... --held-out), the others are
-  repeated K times per epoch. --rbf-scale S (classic): probabilities = softmax(-S x RBF distances), default 0.1.`);
+  repeated K times per epoch. --hold-out-writers also holds out the listed writers, or, given a number N,
+  every writer with at least N digits (for an eval-only base model that personalization can be measured on:
+  npm run eval -- personalize ... --model DIR). --rbf-scale S (classic): probabilities = softmax(-S x RBF distances), default 0.1.`);
   process.exit(0);
 }
 
@@ -93,7 +97,25 @@ const trainData: ImageDataset = limited.count === trainSet.count ? trainSet : {
   ...limited, images: trainSet.images.subarray(0, limited.count * 784), labels: trainSet.labels.subarray(0, limited.count),
 };
 
-let inkInfo: { files: string[]; trainWriters: string[]; heldOutWriters: string[]; trainDigits: number; heldOutDigits: number; repeat: number } | null = null;
+/** `--hold-out-writers a,b` names writers; `--hold-out-writers 150` picks every writer with >= 150 digits. */
+function forcedHoldOut(inks: readonly LabelledInk[], arg: string | undefined): Set<string> {
+  if (arg === undefined || arg === '') return new Set();
+  if (/^\d+$/.test(arg)) {
+    const counts = new Map<string, number>();
+    for (const s of inks) counts.set(s.writer, (counts.get(s.writer) ?? 0) + 1);
+    return new Set([...counts].filter(([, n]) => n >= Number(arg)).map(([w]) => w));
+  }
+  const named = new Set(arg.split(',').map((w) => w.trim()).filter(Boolean));
+  const known = new Set(inks.map((s) => s.writer));
+  const unknown = [...named].filter((w) => !known.has(w));
+  if (unknown.length > 0) {
+    console.error(`train: --hold-out-writers names writers not in the ink files: ${unknown.join(', ')}`);
+    process.exit(2);
+  }
+  return named;
+}
+
+let inkInfo: { files: string[]; trainWriters: string[]; heldOutWriters: string[]; trainDigits: number; heldOutDigits: number; repeat: number; heldOutOnRequest?: string[] } | null = null;
 let fullTrain: ImageDataset = trainData;
 // `--inks a.jsonl b.jsonl` (a shell glob) leaves the files after the first as positionals
 const inkFiles = [...(args.inks ?? []), ...(args.inks ? positionals : [])];
@@ -105,12 +127,18 @@ if (inkFiles.length > 0) {
   const inks: LabelledInk[] = [];
   for (const f of inkFiles) inks.push(...(await readInkFile(resolve(f))).inks);
   const { train: trainWriters, heldOut } = splitWriters(inks, int('inks-holdout', args['inks-holdout'], 0.34), config.seed);
+  const forced = forcedHoldOut(inks, args['hold-out-writers']);
+  for (const w of forced) {
+    trainWriters.delete(w);
+    heldOut.add(w);
+  }
   const used = inks.filter((s) => trainWriters.has(s.writer));
   const repeat = Math.max(1, Math.round(int('inks-repeat', args['inks-repeat'], 2)));
   fullTrain = concatDatasets([trainData, renderInks(used)], [1, repeat]);
   inkInfo = {
     files: inkFiles.map((f) => f.split('/').pop() ?? f), trainWriters: [...trainWriters].sort(), heldOutWriters: [...heldOut].sort(),
     trainDigits: used.length, heldOutDigits: inks.length - used.length, repeat,
+    ...(forced.size > 0 ? { heldOutOnRequest: [...forced].sort() } : {}),
   };
   console.log(`Adding ${used.length} pen-drawn digits from ${trainWriters.size} writers (x${repeat}); ${inkInfo.heldOutDigits} digits of ${heldOut.size} writers held out`);
 }

@@ -53,6 +53,12 @@ export interface EpochResult {
 export interface TrainHooks {
   onProgress?(p: TrainProgress): void;
   onEpoch?(e: EpochResult): void;
+  /**
+   * Called after each batch's mean gradient is in `grads` and before the optimizer steps: a fine-tune adds
+   * its penalty's gradient here (an anchor toward the base weights). Both arrays are the flat parameter
+   * layout of the network (Network.params gives each tensor's offset).
+   */
+  onGradient?(params: Float32Array, grads: Float32Array): void;
   /** Checked between batches; true stops training after the current batch. */
   shouldStop?(): boolean;
   /** How often onProgress fires and the event loop gets a turn (ms). */
@@ -107,6 +113,7 @@ export async function train(spec: NetworkSpec, initial: Weights | null, trainSet
         const from = step * batch;
         const n = Math.min(batch, trainSet.count - from);
         const r = await pool.computeBatch(order.subarray(from, from + n), n, epoch);
+        hooks.onGradient?.(net.paramData, net.gradData);
         lr = learningRate(config.lr, globalStep, totalSteps, stepsPerEpoch);
         optimizer.step(net.paramData, net.gradData, lr);
         lossSum += r.lossSum;

@@ -5,6 +5,8 @@ import {
 } from '../engine/index.ts';
 import { train } from '../parallel/index.ts';
 import { trainableLayers, type FineTuneOptions } from './recipe.ts';
+import { ewcAnchor, l2spAnchor, addAnchorGradient, type Anchor } from './anchor.ts';
+import { buildPrototypes, foldPrototypes, supportsPrototypes } from './prototypes.ts';
 import { countsPerDigit } from './personal-data.ts';
 import { heldOutDigits, type HeldOutDigits } from './held-out-digits.ts';
 
@@ -119,8 +121,9 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
   if (stop()) return { status: 'cancelled' };
 
   const history: FineTuneEpoch[] = [];
+  const anchor = makeAnchor(input, layers, mix.replayDigits);
   const trainStart = performance.now();
-  const result = await train(spec, input.weights, mix.data, heldOut, {
+  const result = options.epochs === 0 ? { weights: new Map(input.weights), stopped: false } : await train(spec, input.weights, mix.data, heldOut, {
     epochs: options.epochs,
     batchSize: options.batchSize,
     seed: options.seed,
@@ -134,6 +137,7 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
   }, {
     progressIntervalMs: PROGRESS_MS,
     shouldStop: stop,
+    onGradient: anchor ? (params, grads) => addAnchorGradient(anchor, params, grads) : undefined,
     onProgress(p) {
       const done = p.epoch * stepsPerEpoch + p.step;
       const perStep = (performance.now() - trainStart) / 1000 / Math.max(1, done);
@@ -149,7 +153,10 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
   if (result.stopped || stop()) return { status: 'cancelled' };
 
   report({ phase: 'measuring-after', epoch: options.epochs - 1, step: stepsPerEpoch, loss: null, accuracy: null, fraction: totalSteps / (totalSteps + 1), etaSec: measureSec });
-  const weights = blendWeights(input.weights, result.weights, options.blend);
+  const blended = blendWeights(input.weights, result.weights, options.blend);
+  // the classic network's RBF output is no linear layer to fold the correction into: it goes without
+  const prototypes = supportsPrototypes(spec) ? options.prototypes : 0;
+  const weights = prototypes > 0 ? foldPrototypes(spec, blended, buildPrototypes(spec, blended, input.train), prototypes) : blended;
   assertFinite(weights);
   const tuned = buildNetwork(spec);
   tuned.setWeights(weights);
@@ -164,7 +171,7 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
     mix: { personalCopies: options.personalRepeat, replayDigits: mix.replayDigits, imagesPerEpoch: mix.data.count, replaySource: input.sources?.replay ?? 'replay set' },
     heldOut: { ...measure(heldOut?.count ?? 0, heldBefore?.accuracy ?? null, heldAfter), perDigit: heldOutDigits(heldBefore, heldAfter) },
     mnist: { ...measure(input.mnistTest?.count ?? 0, mnistBefore, mnistAfter), source: input.sources?.mnistTest ?? 'MNIST test subset' },
-    recipe: { ...options, optimizer: 'adam', schedule: 'cosine to 5% of the rate, no warm-up, no weight decay', trainedLayers: layers ?? 'all' },
+    recipe: { ...options, prototypes, optimizer: 'adam', schedule: 'cosine to 5% of the rate, no warm-up, no weight decay', trainedLayers: layers ?? 'all' },
     history,
   };
   return { status: 'done', weights, card };
@@ -199,13 +206,29 @@ function measure(n: number, before: number | null, after: Evaluation | null): Me
   return { n, before, after: after?.accuracy ?? null, confusionAfter: after?.confusion ?? null };
 }
 
+/** The anchor toward the base weights the recipe asks for (EWC's Fisher measured on replay digits not in the mix first). */
+function makeAnchor(input: FineTuneInput, layers: string[] | null, mixed: number): Anchor | null {
+  const { options, spec, weights, replay } = input;
+  if (options.anchor === 'none' || options.anchorStrength === 0 || options.epochs === 0) return null;
+  if (options.anchor === 'l2-sp') return l2spAnchor(spec, weights, layers, options.anchorStrength);
+  const order = replayOrder(replay.count, options.seed);
+  const n = Math.min(options.fisherDigits, replay.count);
+  // the digits after those drawn into the mix where there are enough, else from the start
+  const from = mixed + n <= replay.count ? mixed : 0;
+  return ewcAnchor(spec, weights, layers, options.anchorStrength, subset(replay, order.subarray(from, from + n)));
+}
+
+function replayOrder(count: number, seed: number): Int32Array {
+  const order = new Int32Array(count);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  new Rng(seed, 313).shuffle(order);
+  return order;
+}
+
 /** The epoch's images: each personal sample `personalRepeat` times, plus a seeded draw of replay digits. */
 export function buildMix(personal: ImageDataset, replay: ImageDataset, options: FineTuneOptions): { data: ImageDataset; replayDigits: number } {
   const wanted = Math.min(replay.count, Math.round(options.replayPerSample * personal.count));
   if (wanted === 0) return { data: concatDatasets([personal], [options.personalRepeat]), replayDigits: 0 };
-  const order = new Int32Array(replay.count);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  new Rng(options.seed, 313).shuffle(order);
-  const drawn = subset(replay, order.subarray(0, wanted));
+  const drawn = subset(replay, replayOrder(replay.count, options.seed).subarray(0, wanted));
   return { data: concatDatasets([personal, drawn], [options.personalRepeat, 1]), replayDigits: wanted };
 }

@@ -5,3 +5,5 @@ export * from './personal-data.ts';
 export * from './fine-tune.ts';
 export * from './job.ts';
 export * from './service.ts';
+export * from './anchor.ts';
+export * from './prototypes.ts';
