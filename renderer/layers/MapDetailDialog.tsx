@@ -118,7 +118,7 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
   const scale = shown ? (pre ? preActivationScaleKinds : layerScaleKinds)(model.layers, shown.response.networkInput.data.every((v) => v >= 0))[index] : 'diverging';
   const valuesCaption = activation ? (
     <p className="muted small" data-testid="detail-values">
-      {pre ? (hasOwnActivation(layer) ? t('detail.valuesPre') : t('layers.preSame')) : t('detail.valuesPost')}
+      {pre ? (hasOwnActivation(layer) ? t('detail.valuesPre') : t('layers.preSame')) : hasOwnActivation(layer) ? t('detail.valuesPost') : t('detail.valuesOutput')}
     </p>
   ) : null;
 
@@ -162,7 +162,7 @@ function DetailBody({ selected, model }: { selected: SelectedMap; model: ModelIn
     <div className="detail__body">
       {picture}
       <div className="detail__weights">
-        <h3>{t('detail.kernels')}</h3>
+        <h3>{t(NO_WEIGHTS_TEXT[layer.kind] ? 'detail.howComputed' : 'detail.kernels')}</h3>
         <Weights model={model} layer={layer} map={selected.map} from={from} />
         <UnitWorkedSum modelId={model.id} layer={layer} from={from} map={selected.map} unit={unit} onUnit={setUnit} />
       </div>

@@ -251,6 +251,9 @@ test('the Layers tab writes out the classic RBF output: 84 squared differences f
   await drawInk(page, SEVEN);
   const prediction = await settledPrediction(page);
   await checkRbfUnit(page, prediction.top);
+  // an RBF unit has no kernels and no activation function: the dialog says what it shows instead
+  await expect(page.getByRole('dialog').getByRole('heading', { name: 'How it is computed' })).toBeVisible();
+  await expect(page.getByTestId('detail-values')).toHaveText('The layer’s output values (it has no activation function of its own).');
   // the digit 1's code: the shaded cells are its inked pixels
   await page.keyboard.press('Escape');
   await checkRbfUnit(page, 1);
