@@ -14,14 +14,14 @@ test.describe.configure({ mode: 'serial' });
 const SEVEN = readInks('ced.jsonl').find((ink) => ink.label === 7 && ink.strokes.length <= 2)!;
 const SHOTS = process.env.LENET_E2E_SCREENSHOTS ?? 'test-results/screenshots';
 
-async function openTrain(page: Page): Promise<void> {
+async function openTrain(page: Page, epochs = 1): Promise<void> {
   await openApp(page);
   await drawInk(page, SEVEN);
   await settledPrediction(page);
   await page.getByTestId('tab-scratch').click();
   await expect(page.getByTestId('scratch-start')).toBeEnabled();
   await page.getByTestId('scratch-digits').selectOption('1000');
-  await page.getByTestId('scratch-epochs').fill('1');
+  await page.getByTestId('scratch-epochs').fill(String(epochs));
   await page.getByTestId('scratch-batch').fill('32');
 }
 
@@ -29,7 +29,8 @@ const done = async (page: Page) => Number(await page.getByTestId('scratch-progre
 
 test('a small training: curves and kernels update, pause, one batch, resume, cancel', async ({ page }) => {
   test.setTimeout(240_000);
-  await openTrain(page);
+  // Enough epochs that a fast machine cannot finish before the pause lands; the test cancels it anyway.
+  await openTrain(page, 30);
   await page.getByTestId('scratch-start').click();
   const panel = page.getByTestId('scratch');
   await expect(panel).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
