@@ -47,3 +47,13 @@ export function useFormat() {
     },
   };
 }
+
+/** Seconds in words of the interface language ("42 s", "3:05 min"). */
+export function useDuration() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (seconds: number) => {
+    const s = Math.max(0, Math.round(seconds));
+    return s < 60 ? t('time.seconds', { value: format.integer(s) }) : t('time.minutes', { minutes: format.integer(Math.floor(s / 60)), seconds: String(s % 60).padStart(2, '0') });
+  };
+}

@@ -2,7 +2,7 @@ import './ScratchPanel.css';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from '../app/SidePanel.tsx';
-import { useFormat } from '../i18n/format.ts';
+import { useDuration, useFormat } from '../i18n/format.ts';
 import { largestMagnitude } from '../layers/colorScale.ts';
 import { HeatmapCanvas } from '../layers/HeatmapCanvas.tsx';
 import { useStudio } from '../state/store.ts';
@@ -18,15 +18,6 @@ const VALIDATION_COLOUR = palette.highlight;
 const TEST_COLOUR = palette.text;
 const ACCURACY_RANGE = [0, 1] as const;
 const SIZES = [1000, 5000, 10_000, 30_000, 60_000] as const;
-
-function useDuration() {
-  const { t } = useTranslation();
-  const format = useFormat();
-  return (seconds: number) => {
-    const s = Math.max(0, Math.round(seconds));
-    return s < 60 ? t('time.seconds', { value: format.integer(s) }) : t('time.minutes', { minutes: format.integer(Math.floor(s / 60)), seconds: String(s % 60).padStart(2, '0') });
-  };
-}
 
 function NumberField({ id, label, value, min, max, step, onChange, help }: { id: string; label: string; value: number; min: number; max: number; step: number | 'any'; onChange: (v: number) => void; help?: string }) {
   return (

@@ -3,7 +3,7 @@ import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SidePanel } from '../app/SidePanel.tsx';
 import { cancelTraining, decide, refreshTrainingStatus, startTraining } from '../app/personalSession.ts';
-import { useFormat } from '../i18n/format.ts';
+import { useDuration, useFormat } from '../i18n/format.ts';
 import { personalActions } from '../state/personalActions.ts';
 import type { CurvePoint } from '../state/personalState.ts';
 import { useStudio } from '../state/store.ts';
@@ -18,16 +18,6 @@ import { modelName } from '../model/modelName.ts';
 const TRAIN_COLOUR = palette.accent;
 const HELD_OUT_COLOUR = palette.highlight;
 const ACCURACY_RANGE = [0, 1] as const;
-
-/** Seconds in words of the interface language. */
-function useDuration() {
-  const { t } = useTranslation();
-  const format = useFormat();
-  return (seconds: number) => {
-    const s = Math.max(0, Math.round(seconds));
-    return s < 60 ? t('time.seconds', { value: format.integer(s) }) : t('time.minutes', { minutes: format.integer(Math.floor(s / 60)), seconds: String(s % 60).padStart(2, '0') });
-  };
-}
 
 function Readiness() {
   const { t } = useTranslation();
