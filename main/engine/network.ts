@@ -8,7 +8,7 @@ import { maxPoolBackwardInto, maxPoolForwardInto, poolGeometry, windowSumBackwar
 import { subsampleBackwardInto, subsampleForwardInto } from './ops/subsample.ts';
 import { denseBackwardInto, denseForwardInto } from './ops/dense.ts';
 import { rbfBackwardInto, rbfForwardInto } from './ops/rbf.ts';
-import { rbfCriterionInto, softmaxCrossEntropyInto, softmaxInto } from './ops/softmax.ts';
+import { rbfCriterionInto, softmaxCrossEntropyInto, softmaxInto, softTargetCrossEntropyInto } from './ops/softmax.ts';
 import { activeKernels, type MatrixKernels } from './kernels/matrix-kernels.ts';
 
 /** One parameter tensor: a view into the network's flat parameter and gradient arrays. */
@@ -455,6 +455,24 @@ export class Network {
     const stats = j !== undefined
       ? rbfCriterionInto(batch, this.classes, scores, j, labels, labelOffset, this.dScores, gradScale)
       : softmaxCrossEntropyInto(batch, this.classes, scores, this.sign(), labels, labelOffset, this.probs, this.dScores, gradScale);
+    this.backwardFromScores(input, batch);
+    return stats;
+  }
+
+  /**
+   * As accumulateGradients, with soft targets (batch * classes, each row a distribution) in place of labels:
+   * the loss is the temperature-T distillation loss (softTargetCrossEntropyInto) summed over the batch,
+   * on softmax(logits / T) for either head. Returns the summed loss.
+   */
+  accumulateSoftTargetGradients(input: Float32Array, targets: Float32Array, targetOffset: number, batch: number, temperature: number, gradScale: number): number {
+    const scores = this.run(input, batch);
+    if (targets.length < targetOffset + batch * this.classes) throw new ShapeError('soft-target gradients', `${targets.length - targetOffset} target values for a batch of ${batch} x ${this.classes} classes`);
+    const loss = softTargetCrossEntropyInto(batch, this.classes, scores, this.sign(), temperature, targets, targetOffset, this.probs, this.dScores, gradScale);
+    this.backwardFromScores(input, batch);
+    return loss;
+  }
+
+  private backwardFromScores(input: Float32Array, batch: number): void {
     let dy: Float32Array = this.dScores;
     for (let i = this.runners.length - 1; i >= 0; i--) {
       const x = i === 0 ? input : this.outputs[i - 1];
@@ -462,7 +480,6 @@ export class Network {
       this.runners[i].backward(x, dy, dx, batch);
       if (dx) dy = dx;
     }
-    return stats;
   }
 
   /** Factor from the last layer's scores to the softmax logits: 1 for logits, -rbfScale for RBF distances. */

@@ -9,6 +9,7 @@ import { ewcAnchor, l2spAnchor, addAnchorGradient, type Anchor } from './anchor.
 import { buildPrototypes, foldPrototypes, supportsPrototypes } from './prototypes.ts';
 import { countsPerDigit } from './personal-data.ts';
 import { heldOutDigits, type HeldOutDigits } from './held-out-digits.ts';
+import { buildDistillation, distillationHook } from './distill.ts';
 
 /**
  * One fine-tune, start to finish, in the calling thread (the training worker calls it; never the thread
@@ -75,7 +76,11 @@ export interface FineTuneCard {
   readonly baseModel: string;
   readonly seconds: number;
   readonly samples: { readonly train: number; readonly heldOut: number; readonly trainPerDigit: number[] };
-  readonly mix: { readonly personalCopies: number; readonly replayDigits: number; readonly imagesPerEpoch: number; readonly replaySource: string };
+  readonly mix: {
+    readonly personalCopies: number; readonly replayDigits: number; readonly imagesPerEpoch: number; readonly replaySource: string;
+    /** Replay digits learnt toward the base model's outputs (absent on cards of older versions). */
+    readonly distilledDigits?: number;
+  };
   /** On the person's held-out samples, with the figures per digit (absent on cards of older versions). */
   readonly heldOut: Measure & { readonly perDigit?: HeldOutDigits | null };
   /** On the MNIST test subset. */
@@ -122,6 +127,12 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
 
   const history: FineTuneEpoch[] = [];
   const anchor = makeAnchor(input, layers, mix.replayDigits);
+  const distilled = distillDigits(input, mix.replayDigits);
+  const distill = distilled ? distillationHook(spec, buildDistillation(spec, input.weights, distilled, options.distillTemperature, options.distill), stepsPerEpoch) : null;
+  const onGradient = anchor || distill ? (params: Float32Array, grads: Float32Array) => {
+    if (anchor) addAnchorGradient(anchor, params, grads);
+    distill?.(params, grads);
+  } : undefined;
   const trainStart = performance.now();
   const result = options.epochs === 0 ? { weights: new Map(input.weights), stopped: false } : await train(spec, input.weights, mix.data, heldOut, {
     epochs: options.epochs,
@@ -137,7 +148,7 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
   }, {
     progressIntervalMs: PROGRESS_MS,
     shouldStop: stop,
-    onGradient: anchor ? (params, grads) => addAnchorGradient(anchor, params, grads) : undefined,
+    onGradient,
     onProgress(p) {
       const done = p.epoch * stepsPerEpoch + p.step;
       const perStep = (performance.now() - trainStart) / 1000 / Math.max(1, done);
@@ -168,7 +179,7 @@ export async function fineTune(input: FineTuneInput, hooks: FineTuneHooks = {}):
     baseModel: input.baseModelId,
     seconds: elapsed(),
     samples: { train: input.train.count, heldOut: heldOut?.count ?? 0, trainPerDigit: countsPerDigit(input.train.labels) },
-    mix: { personalCopies: options.personalRepeat, replayDigits: mix.replayDigits, imagesPerEpoch: mix.data.count, replaySource: input.sources?.replay ?? 'replay set' },
+    mix: { personalCopies: options.personalRepeat, replayDigits: mix.replayDigits, imagesPerEpoch: mix.data.count, replaySource: input.sources?.replay ?? 'replay set', distilledDigits: distilled?.count ?? 0 },
     heldOut: { ...measure(heldOut?.count ?? 0, heldBefore?.accuracy ?? null, heldAfter), perDigit: heldOutDigits(heldBefore, heldAfter) },
     mnist: { ...measure(input.mnistTest?.count ?? 0, mnistBefore, mnistAfter), source: input.sources?.mnistTest ?? 'MNIST test subset' },
     recipe: { ...options, prototypes, optimizer: 'adam', schedule: 'cosine to 5% of the rate, no warm-up, no weight decay', trainedLayers: layers ?? 'all' },
@@ -216,6 +227,16 @@ function makeAnchor(input: FineTuneInput, layers: string[] | null, mixed: number
   // the digits after those drawn into the mix where there are enough, else from the start
   const from = mixed + n <= replay.count ? mixed : 0;
   return ewcAnchor(spec, weights, layers, options.anchorStrength, subset(replay, order.subarray(from, from + n)));
+}
+
+/** The replay digits to distill: distillPerSample per personal sample, drawn after those in the mix where there are enough. */
+function distillDigits(input: FineTuneInput, mixed: number): ImageDataset | null {
+  const { options, replay } = input;
+  if (options.distill === 0 || options.epochs === 0 || replay.count === 0) return null;
+  const n = Math.min(replay.count, Math.round(options.distillPerSample * input.train.count));
+  if (n === 0) return null;
+  const from = mixed + n <= replay.count ? mixed : 0;
+  return subset(replay, replayOrder(replay.count, options.seed).subarray(from, from + n));
 }
 
 function replayOrder(count: number, seed: number): Int32Array {

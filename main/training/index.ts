@@ -7,3 +7,4 @@ export * from './job.ts';
 export * from './service.ts';
 export * from './anchor.ts';
 export * from './prototypes.ts';
+export * from './distill.ts';

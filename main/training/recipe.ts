@@ -42,7 +42,16 @@ export const fineTuneOptionsSchema = z.object({
   /** Copies of each personal sample per epoch (each copy distorted differently). */
   personalRepeat: z.number().int().min(1).max(50).default(8),
   /** Replay digits per personal sample (before repeats) in each epoch's mix. */
-  replayPerSample: z.number().min(0).max(100).default(8),
+  replayPerSample: z.number().min(0).max(100).default(0),
+  /**
+   * Weight of the distillation term (distill.ts): MNIST replay digits learnt toward the base model's own
+   * softened outputs rather than their labels, weight * the mean distillation loss added to each batch's; 0 = none.
+   */
+  distill: z.number().min(0).max(100).default(2),
+  /** Distilled replay digits per personal sample (before repeats), each seen once an epoch. */
+  distillPerSample: z.number().min(0).max(100).default(8),
+  /** Temperature of the distillation's softmax: above 1 it keeps more of the base model's second choices. */
+  distillTemperature: z.number().min(0.1).max(20).default(2),
   augment: z.boolean().default(true),
   /**
    * Share of the fine-tuned change kept: the result is base + blend * (tuned - base), a weight-space
@@ -105,20 +114,31 @@ export function trainableLayers(spec: NetworkSpec, layers: FineTuneOptions['laye
  */
 export const METHODS = {
   /** All layers on the person's samples plus MNIST replay, then 85% of the change kept. */
-  'replay-blend': { layers: 'all', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 0.85, anchor: 'none', anchorStrength: 0, prototypes: 0 },
+  'replay-blend': { layers: 'all', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 0.85, anchor: 'none', anchorStrength: 0, distill: 0, prototypes: 0 },
   /** As replay-blend, with an L2-SP pull toward the base weights instead of blending afterwards. */
-  'l2-sp': { layers: 'all', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 1, anchor: 'l2-sp', anchorStrength: 0.05, prototypes: 0 },
+  'l2-sp': { layers: 'all', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 1, anchor: 'l2-sp', anchorStrength: 0.05, distill: 0, prototypes: 0 },
   /** As l2-sp, the pull weighed by each parameter's Fisher information on MNIST. */
-  ewc: { layers: 'all', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 1, anchor: 'ewc', anchorStrength: 0.05, prototypes: 0 },
+  ewc: { layers: 'all', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 1, anchor: 'ewc', anchorStrength: 0.05, distill: 0, prototypes: 0 },
   /** C5 and above, replay and blend as replay-blend. */
-  top: { layers: 'top', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 0.85, anchor: 'none', anchorStrength: 0, prototypes: 0 },
+  top: { layers: 'top', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 0.85, anchor: 'none', anchorStrength: 0, distill: 0, prototypes: 0 },
   /** F6 and the output layer. */
-  classifier: { layers: 'classifier', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 0.85, anchor: 'none', anchorStrength: 0, prototypes: 0 },
+  classifier: { layers: 'classifier', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 0.85, anchor: 'none', anchorStrength: 0, distill: 0, prototypes: 0 },
   /** A residual linear adapter F6 -> logits (the output layer's change), L2-anchored, merged into the output layer. */
-  adapter: { layers: 'output', epochs: 4, learningRate: 3e-3, replayPerSample: 8, blend: 1, anchor: 'l2-sp', anchorStrength: 0.05, prototypes: 0 },
+  adapter: { layers: 'output', epochs: 4, learningRate: 3e-3, replayPerSample: 8, blend: 1, anchor: 'l2-sp', anchorStrength: 0.05, distill: 0, prototypes: 0 },
   /** No training: the person's F6 prototypes folded into the output layer of the base model. */
-  prototype: { layers: 'all', epochs: 0, learningRate: 1.5e-3, replayPerSample: 8, blend: 1, anchor: 'none', anchorStrength: 0, prototypes: 0.3 },
+  prototype: { layers: 'all', epochs: 0, learningRate: 1.5e-3, replayPerSample: 8, blend: 1, anchor: 'none', anchorStrength: 0, distill: 0, prototypes: 0.3 },
   /** replay-blend, then the prototypes of the tuned network folded in. */
-  'replay-blend+prototype': { layers: 'all', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 0.85, anchor: 'none', anchorStrength: 0, prototypes: 0.3 },
+  'replay-blend+prototype': { layers: 'all', epochs: 4, learningRate: 1.5e-3, replayPerSample: 8, blend: 0.85, anchor: 'none', anchorStrength: 0, distill: 0, prototypes: 0.3 },
+  /**
+   * All layers on the person's samples, the MNIST replay distilled toward the base model's outputs in place
+   * of hard-label replay, 85% of the change kept, then the prototypes folded in: the app's default.
+   */
+  'distill-blend+prototype': {
+    layers: 'all', epochs: 4, learningRate: 1.5e-3, replayPerSample: 0, distill: 2, distillPerSample: 8, distillTemperature: 2, blend: 0.85,
+    anchor: 'none', anchorStrength: 0, prototypes: 0.3,
+  },
 } as const satisfies Record<string, FineTuneOptionsInput>;
 export type MethodName = keyof typeof METHODS;
+
+/** The method the app's defaults are (fineTuneOptions() with no input gives its options). */
+export const DEFAULT_METHOD: MethodName = 'distill-blend+prototype';

@@ -182,7 +182,8 @@ export function personalCard(base: ModelVersion, card: FineTuneCard): Record<str
     description: parts.join('; '),
     epochs: card.recipe.epochs,
     trainingSeconds: Math.round(card.seconds),
-    trainedOn: `${card.samples.train} personal samples + ${card.mix.replayDigits} MNIST replay digits`,
+    trainedOn: [`${card.samples.train} personal samples`, card.mix.replayDigits > 0 ? `${card.mix.replayDigits} MNIST replay digits` : '', card.mix.distilledDigits ? `${card.mix.distilledDigits} MNIST digits distilled from ${base.id}` : '']
+      .filter(Boolean).join(' + '),
     fineTune: card,
   };
 }

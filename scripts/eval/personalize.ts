@@ -26,7 +26,8 @@ import { DEFAULT_MODEL, loadModel, NATIVE_MODELS, parseCommand, trainingWriters 
 const HELP = `usage: npm run eval -- personalize FILE.jsonl... --per-class K[,K...] [--methods M1,M2,...] [--seeds S1,S2,...]
        [--model DIR] [--min-digits 150] [--all-writers] [--mnist full|subset] [--writers W1,W2] [--keep DIR] [--json]
        [--epochs N --lr X --layers all|top|classifier|output|C5,F6,... --repeat N --replay X --blend X
-        --anchor none|l2-sp|ewc --anchor-strength X --prototypes X --threads N --no-augment]
+        --anchor none|l2-sp|ewc --anchor-strength X --prototypes X --distill X --distill-per-sample X --temperature X
+        --threads N --no-augment]
 
   --per-class K    K samples of each digit per writer to fine-tune on (fewer where the writer has fewer);
                    a list (5,10) runs each K
@@ -91,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false }, mnist: { type: 'string', default: 'full' }, writers: { type: 'string' },
       methods: { type: 'string' }, method: { type: 'string' }, seeds: { type: 'string' }, seed: { type: 'string' }, 'all-writers': { type: 'boolean', default: false },
       epochs: { type: 'string' }, lr: { type: 'string' }, blend: { type: 'string' }, layers: { type: 'string' }, repeat: { type: 'string' }, replay: { type: 'string' },
-      anchor: { type: 'string' }, 'anchor-strength': { type: 'string' }, prototypes: { type: 'string' },
+      anchor: { type: 'string' }, 'anchor-strength': { type: 'string' }, prototypes: { type: 'string' }, distill: { type: 'string' }, 'distill-per-sample': { type: 'string' }, temperature: { type: 'string' },
       threads: { type: 'string' }, keep: { type: 'string' }, 'no-augment': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -125,6 +126,7 @@ export async function run(args: string[]): Promise<number> {
     layers: o.layers === undefined ? undefined : ['all', 'top', 'classifier', 'output'].includes(o.layers) ? (o.layers as 'all') : o.layers.split(','),
     augment: o['no-augment'] ? false : undefined,
     anchor: o.anchor as FineTuneOptionsInput['anchor'], anchorStrength: num(o['anchor-strength']), prototypes: num(o.prototypes),
+    distill: num(o.distill), distillPerSample: num(o['distill-per-sample']), distillTemperature: num(o.temperature),
   }).filter(([, v]) => v !== undefined)) as FineTuneOptionsInput;
   // the writer's other digits are the held-out set
   const recipeOf = (method: string, seed: number): FineTuneOptionsInput => ({

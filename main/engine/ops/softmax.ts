@@ -43,6 +43,30 @@ export function softmaxCrossEntropyInto(
   return { lossSum, correct };
 }
 
+/**
+ * Knowledge distillation (Hinton et al. 2015): the cross-entropy of q = softmax(sign * scores / T) against
+ * soft targets t (a teacher's softmax at the same temperature), times T^2 so that the gradient keeps the
+ * size of a hard-label one whatever T is. Writes its gradient with respect to the scores,
+ * sign * T * (q - t) * gradScale, and returns the summed KL(t || q) * T^2 (0 when the student matches).
+ */
+export function softTargetCrossEntropyInto(
+  batch: number, classes: number, scores: Float32Array, sign: number, temperature: number, targets: Float32Array, targetOffset: number,
+  q: Float32Array, dScores: Float32Array, gradScale: number,
+): number {
+  if (!(temperature > 0)) throw new ShapeError('soft-target cross-entropy', `temperature must be positive, got ${temperature}`);
+  softmaxInto(batch, classes, scores, sign / temperature, q);
+  let klSum = 0;
+  for (let n = 0; n < batch; n++) {
+    const off = n * classes;
+    for (let k = 0; k < classes; k++) {
+      const t = targets[targetOffset + off + k];
+      if (t > 0) klSum += t * (Math.log(t) - Math.log(Math.max(q[off + k], 1e-30)));
+      dScores[off + k] = sign * gradScale * temperature * (q[off + k] - t);
+    }
+  }
+  return klSum * temperature * temperature;
+}
+
 export function softmax(scores: Tensor, sign: number = 1): Tensor {
   expectShape('softmax', 'scores', scores.shape, [-1, -1]);
   const p = tensor(scores.shape);
