@@ -99,6 +99,10 @@ async function expectToastClear(page: Page): Promise<void> {
   for (const [width, height] of SIZES) {
     await page.setViewportSize({ width, height });
     expect(await coveredByToast(page), `what the toast covers at ${width}x${height}`).toEqual([]);
+    // over the drawing panel's title: below the app's header, above the drawing field
+    const toast = (await page.getByTestId('toast').boundingBox())!;
+    expect(toast.y, `the toast below the header at ${width}x${height}`).toBeGreaterThanOrEqual((await page.locator('.workspace').boundingBox())!.y);
+    expect(toast.y + toast.height, `the toast above the drawing field at ${width}x${height}`).toBeLessThanOrEqual((await page.getByTestId('drawing-field').boundingBox())!.y);
     const guided = page.getByTestId('guided');
     if ((await guided.count()) > 0) {
       const [a, b] = [(await page.getByTestId('toast').boundingBox())!, (await guided.boundingBox())!];
