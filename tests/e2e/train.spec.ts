@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures.ts';
 import { drawInk, openApp, readInks, settledPrediction } from './helpers.ts';
 
@@ -70,6 +71,9 @@ test('a small training: curves and kernels update, pause, one batch, resume, can
   await expect(maps).toHaveAttribute('data-layer', 'S2');
   await expect(maps.locator('canvas')).toHaveCount(6);
   await expect(maps.locator('canvas').first()).toHaveAttribute('width', '14');
+  // the switch and the maps pass axe-core's serious and critical rules
+  const axe = await new AxeBuilder({ page }).include('[data-testid=scratch-probe]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   // C3 stays chosen while the probe is redrawn with newer weights
   await layers.locator('[data-value="C3"]').click();
   const probedAt = Number(await page.getByTestId('scratch-probe').getAttribute('data-done'));
