@@ -104,6 +104,7 @@ test('a small training: curves and kernels update, pause, one batch, resume, can
       if (process.env.UPDATE_README_SCREENSHOT && language === 'en' && w === 1600) await page.screenshot({ path: join(import.meta.dirname, '../../docs/train.png') });
       // the drawing's C3 maps, scrolled into view
       await page.getByTestId('scratch-probe').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
       await page.screenshot({ path: `${SHOTS}/train-maps-${language}-${w}x${h}.png` });
       await page.getByTestId('scratch').locator('.side-panel__body').evaluate((body) => body.scrollTo(0, 0));
     }
