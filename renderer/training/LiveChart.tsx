@@ -26,6 +26,16 @@ interface Props {
 }
 
 const HEIGHT = 150;
+const AXIS_FONT = '11px system-ui, sans-serif';
+/** The y axis's ticks and the gap beside its values (px). */
+const Y_AXIS_CHROME = 18;
+
+/** The y axis as wide as its longest value ("0.025" needs more room than "2"), at least 32 px. */
+const yAxisSize: uPlot.Axis.Size = (self, values) => {
+  self.ctx.font = AXIS_FONT;
+  const widest = (values ?? []).reduce((a, v) => Math.max(a, self.ctx.measureText(v).width), 0);
+  return Math.max(32, Math.ceil(widest + Y_AXIS_CHROME));
+};
 
 /**
  * A small live line chart (uPlot: canvas, fast enough to redraw at every progress report). The chart
@@ -52,8 +62,8 @@ export function LiveChart({ title, series, data, xMax, yRange, formatY, xLabel, 
         y: yRange ? { range: () => [yRange[0], yRange[1]] } : { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] },
       },
       axes: [
-        { stroke: palette.textMuted, grid: { stroke: palette.fill, width: 1 }, ticks: { stroke: palette.border, width: 1 }, size: 28, font: '11px system-ui, sans-serif', label: xLabel, labelSize: 14, labelFont: '11px system-ui, sans-serif', incrs: [1, 2, 5, 10, 20, 50] },
-        { stroke: palette.textMuted, grid: { stroke: palette.fill, width: 1 }, ticks: { stroke: palette.border, width: 1 }, size: 44, font: '11px system-ui, sans-serif', values: (_u, ticks) => ticks.map((v) => formatRef.current(v)) },
+        { stroke: palette.textMuted, grid: { stroke: palette.fill, width: 1 }, ticks: { stroke: palette.border, width: 1 }, size: 28, font: AXIS_FONT, label: xLabel, labelSize: 14, labelFont: AXIS_FONT, incrs: [1, 2, 5, 10, 20, 50] },
+        { stroke: palette.textMuted, grid: { stroke: palette.fill, width: 1 }, ticks: { stroke: palette.border, width: 1 }, size: yAxisSize, font: AXIS_FONT, values: (_u, ticks) => ticks.map((v) => formatRef.current(v)) },
       ],
       series: [
         {},

@@ -10,6 +10,7 @@ import { PlayIcon, StopIcon } from '../ui/icons.tsx';
 import { palette } from '../ui/palette.ts';
 import { SegmentedControl } from '../ui/SegmentedControl.tsx';
 import { LiveChart, type ChartSeries } from './LiveChart.tsx';
+import { ProbeMaps } from './ProbeMaps.tsx';
 import { controlScratch, decideScratch, listenToScratch, refreshScratchStatus, startScratch } from './scratchSession.ts';
 import { scratchActions, useScratch, type ScratchOptions, type ScratchProbe, type ScratchProgress } from './scratchStore.ts';
 
@@ -172,11 +173,10 @@ function Kernels({ progress }: { progress: ScratchProgress }) {
   );
 }
 
-/** The drawing through the network being trained: its probabilities and C1's maps. */
+/** The drawing through the network being trained: its probabilities and its feature maps, layer by layer. */
 function Probe({ probe }: { probe: ScratchProbe | null }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const c1 = probe?.activations.find((a) => a.name === 'C1');
   return (
     <figure className="scratch-probe" data-testid="scratch-probe" data-top={probe?.top ?? ''} data-done={probe?.done ?? ''}>
       <figcaption className="chart__title">{t('scratch.probe')}</figcaption>
@@ -195,13 +195,7 @@ function Probe({ probe }: { probe: ScratchProbe | null }) {
               </li>
             ))}
           </ol>
-          {c1 && (
-            <div className="scratch-kernels__grid" aria-label={t('scratch.maps')}>
-              {Array.from({ length: c1.shape[0] }, (_, m) => (
-                <HeatmapCanvas key={m} values={c1.data} offset={m * c1.shape[1] * c1.shape[2]} height={c1.shape[1]} width={c1.shape[2]} scale="diverging" limit={largestMagnitude(c1.data, 0, c1.data.length) || 1} displaySize={44} label={t('scratch.map', { n: m + 1 })} />
-              ))}
-            </div>
-          )}
+          <ProbeMaps activations={probe.activations} />
         </>
       )}
     </figure>

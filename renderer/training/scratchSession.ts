@@ -7,7 +7,8 @@ import { scratchActions, useScratch } from './scratchStore.ts';
 
 /**
  * The calls behind the Train view: start, pause/resume/step/cancel, the decision about the result, and
- * probes of the drawing with the weights of the moment (at most one in flight, a few a second).
+ * probes of the drawing with the weights of the moment (at most one in flight, a few a second; a drawing
+ * that changes while one is in flight is probed when it answers).
  */
 
 const t = i18next.t.bind(i18next) as unknown as (key: string, options?: Record<string, unknown>) => string;
@@ -16,6 +17,8 @@ const PROBE_GAP_MS = 250;
 
 let listening = false;
 let probing = false;
+/** A new drawing came while a probe was in flight: it is probed as soon as that one answers. */
+let probeAgain = false;
 let lastProbe = 0;
 
 /** Follows the core's training events from the first time the view opens (then for the session). */
@@ -86,7 +89,11 @@ export async function decideScratch(decision: 'activate' | 'keep' | 'discard'): 
 function maybeProbe(now = false): void {
   const { started, state } = useScratch.getState();
   const shown = useStudio.getState().prediction;
-  if (!started || state === 'idle' || state === 'starting' || state === 'stopping' || !shown || shown.response.empty || probing) return;
+  if (!started || state === 'idle' || state === 'starting' || state === 'stopping' || !shown || shown.response.empty) return;
+  if (probing) {
+    probeAgain ||= now;
+    return;
+  }
   if (!now && performance.now() - lastProbe < PROBE_GAP_MS) return;
   probing = true;
   lastProbe = performance.now();
@@ -99,5 +106,9 @@ function maybeProbe(now = false): void {
     )
     .finally(() => {
       probing = false;
+      if (probeAgain) {
+        probeAgain = false;
+        maybeProbe(true);
+      }
     });
 }

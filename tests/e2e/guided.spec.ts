@@ -10,7 +10,7 @@ import { modelRoots } from '../../main/versions/paths.ts';
 import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
 import { addSession, exchangeLaunchUrl, startBrowserMode, type RunningServer, type SessionCookie } from './browser-mode.ts';
 import { expect, test } from './fixtures.ts';
-import { coreOracle, drawInk, readInks, type DatasetInk } from './helpers.ts';
+import { coreOracle, coveredByToast, drawInk, readInks, type DatasetInk } from './helpers.ts';
 import { PROJECT_ROOT } from './models.ts';
 
 /**
@@ -94,6 +94,25 @@ function inkOf(digit: number): DatasetInk {
   return ink;
 }
 
+/** At both window sizes, the toast covers none of the controls, nor the drawing field, nor the round's card. */
+async function expectToastClear(page: Page): Promise<void> {
+  for (const [width, height] of SIZES) {
+    await page.setViewportSize({ width, height });
+    expect(await coveredByToast(page), `what the toast covers at ${width}x${height}`).toEqual([]);
+    // over the drawing panel's title: below the app's header, above the drawing field
+    const toast = (await page.getByTestId('toast').boundingBox())!;
+    expect(toast.y, `the toast below the header at ${width}x${height}`).toBeGreaterThanOrEqual((await page.locator('.workspace').boundingBox())!.y);
+    expect(toast.y + toast.height, `the toast above the drawing field at ${width}x${height}`).toBeLessThanOrEqual((await page.getByTestId('drawing-field').boundingBox())!.y);
+    const guided = page.getByTestId('guided');
+    if ((await guided.count()) > 0) {
+      const [a, b] = [(await page.getByTestId('toast').boundingBox())!, (await guided.boundingBox())!];
+      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      expect(apart, `the toast and the guided round's card apart at ${width}x${height}`).toBe(true);
+    }
+  }
+  await page.setViewportSize({ width: 1600, height: 1000 });
+}
+
 async function shoot(page: Page, name: string, locator?: string): Promise<void> {
   for (const [width, height] of SIZES) {
     await page.setViewportSize({ width, height });
@@ -164,6 +183,7 @@ test('the guided round asks for the neediest digits, saves each with its label, 
       }
       await expect(field).toHaveAttribute('data-strokes', '0');
       await expect(page.getByTestId('toast')).toContainText(`Saved as a${digit === 8 ? 'n' : ''} ${digit}`);
+      if (i === 0) await expectToastClear(page);
       saved.push(digit);
     }
     await expect(page.getByTestId('guided-progress')).toHaveText('5 of 9');
@@ -248,6 +268,8 @@ test('the round and the result in Chinese', async ({ page }) => {
   await drawInk(page, inkOf(digit));
   await page.getByTestId('guided-save').click();
   await expect(page.getByTestId('guided-progress')).toHaveText('第 2 个，共 9 个');
+  await expect(page.getByTestId('toast')).toContainText(`已保存为 ${digit}`);
+  await expectToastClear(page);
   await drawInk(page, inkOf(Number(await guided.getAttribute('data-digit'))));
   await shoot(page, 'round-zh-CN');
   await page.getByTestId('guided-stop').click();

@@ -176,3 +176,59 @@ export async function expectFieldOutline(
   expect(outlineBox.y - imageBox.y).toBeCloseTo(top * unit, 0);
   expect(outlineBox.width).toBeCloseTo(Math.min(field.size[1], inputWidth - left) * unit, 0);
 }
+
+/** The little of the page's DOM that coveredByToast reads (the tests compile without the DOM's types). */
+interface Box {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+interface PageElement {
+  readonly parentElement: PageElement | null;
+  readonly dataset: Record<string, string | undefined>;
+  readonly textContent: string | null;
+  readonly tagName: string;
+  getBoundingClientRect(): Box;
+  contains(other: PageElement): boolean;
+  checkVisibility(options: { checkOpacity: boolean; checkVisibilityCSS: boolean }): boolean;
+  getAttribute(name: string): string | null;
+}
+interface PageWindow {
+  readonly document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement> };
+  readonly innerWidth: number;
+  readonly innerHeight: number;
+  getComputedStyle(element: PageElement): { overflowX: string; overflowY: string };
+}
+
+/**
+ * The controls (buttons, fields, links) and the drawing field that the toast covers at the window's
+ * present size, as far as they are shown: each clipped by the scrolling boxes around it and the window.
+ */
+export async function coveredByToast(page: Page): Promise<string[]> {
+  await expect(page.getByTestId('toast')).toBeVisible();
+  return page.evaluate(() => {
+    const w = globalThis as unknown as PageWindow;
+    const toast = w.document.querySelector('[data-testid=toast]')!;
+    const t = toast.getBoundingClientRect();
+    const covered: string[] = [];
+    for (const el of w.document.querySelectorAll('button, input, select, textarea, a[href], [data-testid=drawing-field]')) {
+      if (toast.contains(el) || !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+      const r = el.getBoundingClientRect();
+      let box: Box = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      const clip = (c: Box) => {
+        box = { left: Math.max(box.left, c.left), top: Math.max(box.top, c.top), right: Math.min(box.right, c.right), bottom: Math.min(box.bottom, c.bottom) };
+      };
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const style = w.getComputedStyle(p);
+        if (style.overflowX !== 'visible' || style.overflowY !== 'visible') clip(p.getBoundingClientRect());
+      }
+      clip({ left: 0, top: 0, right: w.innerWidth, bottom: w.innerHeight });
+      if (box.right - box.left <= 1 || box.bottom - box.top <= 1) continue; // not shown, or visually hidden
+      const across = Math.min(box.right, t.right) - Math.max(box.left, t.left);
+      const down = Math.min(box.bottom, t.bottom) - Math.max(box.top, t.top);
+      if (across > 0 && down > 0) covered.push(el.dataset.testid ?? el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName);
+    }
+    return covered;
+  });
+}

@@ -7,7 +7,7 @@ import { modelRoots } from '../../main/versions/paths.ts';
 import { ModelRuntime } from '../../main/runtime/model-runtime.ts';
 import { addSession, exchangeLaunchUrl, startBrowserMode, type RunningServer, type SessionCookie } from './browser-mode.ts';
 import { expect, test } from './fixtures.ts';
-import { canvasStats, clearDrawing, coreOracle, drawInk, modelIdOf, readInks, settledPrediction, type DatasetInk } from './helpers.ts';
+import { canvasStats, clearDrawing, coreOracle, coveredByToast, drawInk, modelIdOf, readInks, settledPrediction, type DatasetInk } from './helpers.ts';
 
 /**
  * Personal samples and fine-tuning, end to end in Chromium against browser mode with a data folder of its
@@ -93,6 +93,13 @@ test('collect samples, correct one, fine-tune with progress, activate the result
       await expect(field).toHaveAttribute('data-strokes', '0');
       await expect(page.getByTestId(`save-digit-${ink.label}`).locator('.digit-key__count')).toHaveText(String(before + 1));
       await expect(page.getByTestId('toast')).toContainText(`Saved as a ${ink.label}`);
+      // the toast leaves the drawing field, the save bar and every other control uncovered
+      if (i === 0) {
+        for (const [width, height] of [[1600, 1000], [1024, 768], [1280, 800]] as const) {
+          await page.setViewportSize({ width, height });
+          expect(await coveredByToast(page), `what the toast covers at ${width}x${height}`).toEqual([]);
+        }
+      }
     }
     await expect(page.getByTestId('tab-samples')).toContainText(String(TO_SAVE.length));
   });

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures.ts';
 import { drawInk, openApp, readInks, settledPrediction } from './helpers.ts';
 
 /**
  * Training from scratch, end to end against browser mode: a small training (1,000 digits, one epoch)
- * started from the Train tab, its curves and C1 kernels redrawn as it learns, paused, stepped one batch
+ * started from the Train tab, its curves and C1 kernels redrawn as it learns, the drawing's maps of
+ * C1, S2, C3 and S4 switched between, paused, stepped one batch
  * at a time, resumed and cancelled; then one that finishes, whose model is activated.
  */
 test.describe.configure({ mode: 'serial' });
@@ -42,6 +44,42 @@ test('a small training: curves and kernels update, pause, one batch, resume, can
   await expect.poll(async () => Number(await page.getByTestId('scratch-chart-loss').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(pointsAt);
   // the drawing is read by the network being trained
   await expect(page.getByTestId('scratch-probe')).not.toHaveAttribute('data-top', '', { timeout: 15_000 });
+  // its feature maps, layer by layer: C1's six 28x28 maps first, then C3's sixteen 10x10 ones
+  const maps = page.getByTestId('scratch-probe-maps');
+  const layers = page.getByTestId('scratch-probe-layers');
+  await expect(maps).toHaveAttribute('data-layer', 'C1');
+  await expect(maps.locator('canvas')).toHaveCount(6);
+  await expect(maps.locator('canvas').first()).toHaveAttribute('width', '28');
+  await expect(layers.locator('[data-value="C1"]')).toHaveAttribute('aria-pressed', 'true');
+  await layers.locator('[data-value="C3"]').click();
+  await expect(maps).toHaveAttribute('data-layer', 'C3');
+  await expect(maps).toHaveAttribute('data-maps', '16');
+  await expect(maps.locator('canvas')).toHaveCount(16);
+  await expect(maps.locator('canvas').first()).toHaveAttribute('width', '10');
+  await expect(layers.locator('[data-value="C3"]')).toHaveAttribute('aria-pressed', 'true');
+  await expect(layers.locator('[data-value="C1"]')).toHaveAttribute('aria-pressed', 'false');
+  // the maps carry the drawing: some unit of C3 is not zero
+  expect(await maps.evaluate((grid) => [...grid.querySelectorAll('canvas')].some((c) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v: number, i: number) => i % 4 !== 3 && v < 240)))).toBe(true);
+  // the keyboard reaches the switch: S4, sixteen 5x5 maps, then S2, six 14x14 maps
+  await layers.locator('[data-value="S4"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(maps).toHaveAttribute('data-layer', 'S4');
+  await expect(maps.locator('canvas')).toHaveCount(16);
+  await expect(maps.locator('canvas').first()).toHaveAttribute('width', '5');
+  await layers.locator('[data-value="S2"]').focus();
+  await page.keyboard.press('Space');
+  await expect(maps).toHaveAttribute('data-layer', 'S2');
+  await expect(maps.locator('canvas')).toHaveCount(6);
+  await expect(maps.locator('canvas').first()).toHaveAttribute('width', '14');
+  // the switch and the maps pass axe-core's serious and critical rules
+  const axe = await new AxeBuilder({ page }).include('[data-testid=scratch-probe]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  // C3 stays chosen while the probe is redrawn with newer weights
+  await layers.locator('[data-value="C3"]').click();
+  const probedAt = Number(await page.getByTestId('scratch-probe').getAttribute('data-done'));
+  await expect.poll(async () => Number(await page.getByTestId('scratch-probe').getAttribute('data-done')), { timeout: 30_000 }).toBeGreaterThan(probedAt);
+  await expect(maps).toHaveAttribute('data-layer', 'C3');
+  await expect(maps.locator('canvas')).toHaveCount(16);
 
   await page.getByTestId('scratch-pause').click();
   await expect(panel).toHaveAttribute('data-state', 'paused');
@@ -64,6 +102,11 @@ test('a small training: curves and kernels update, pause, one batch, resume, can
       await page.waitForTimeout(300);
       await page.screenshot({ path: `${SHOTS}/train-${language}-${w}x${h}.png` });
       if (process.env.UPDATE_README_SCREENSHOT && language === 'en' && w === 1600) await page.screenshot({ path: join(import.meta.dirname, '../../docs/train.png') });
+      // the drawing's C3 maps, scrolled into view
+      await page.getByTestId('scratch-probe').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${SHOTS}/train-maps-${language}-${w}x${h}.png` });
+      await page.getByTestId('scratch').locator('.side-panel__body').evaluate((body) => body.scrollTo(0, 0));
     }
   }
   await page.getByTestId('language-switcher').locator('[data-value="en"]').click();
