@@ -2,19 +2,17 @@ import { z } from 'zod';
 import { networkInfo, type NetworkSpec } from '../engine/index.ts';
 
 /**
- * The fine-tuning recipe and its options. The defaults are the app's recipe: all layers, Adam at 1.5e-3
- * with a cosine decay, 4 epochs over each sample 8 times (distorted) plus 8 MNIST replay digits per
- * sample, 85% of the change kept (a weight-space blend with the base), then the person's F6 prototypes
- * folded into the output layer at strength 0.3 (METHODS['replay-blend+prototype']).
+ * The fine-tuning recipe and its options. The defaults are the app's recipe (METHODS[DEFAULT_METHOD]):
+ * all layers, Adam at 1.5e-3 with a cosine decay, 4 epochs over each sample 8 times (distorted), 8 MNIST
+ * replay digits per sample learnt toward the base model's outputs at temperature 2 (distill.ts, weight 2),
+ * 85% of the change kept (a weight-space blend with the base), then the person's F6 prototypes folded into
+ * the output layer at strength 0.3.
  *
- * Chosen with `npm run eval -- personalize ... --methods ...` (README, "How much it helps"): on the tuning
- * set (the shipped model's 4 held-out writers, K = 10, seed 1) the prototype correction removed 72% of
- * the errors against 68% without it, for 0.02 MNIST points more, at no measurable cost in time; L2-SP
- * and EWC anchors (strength 0.05, no blend) removed 48% and 56%, the output-layer adapter 36% (MNIST
- * -0.09), prototypes alone 12% (MNIST unchanged). Measured then on an eval-only base model that never
- * saw the 12 big writers: 70.6% / 77.3% at K = 10 (seeds 1 / 2; replay-blend 70.6% / 76.4%), 60.8% / 70.2%
- * at K = 5 (replay-blend 55.4% / 66.9%), MNIST -0.15 to -0.24 points (replay-blend -0.15 to -0.23). The earlier recipe without prototypes stays selectable (prototypes: 0, or
- * METHODS['replay-blend']); so do the others.
+ * Chosen with `npm run eval -- personalize ... --methods ...` on held-out writers (README, "How much it
+ * helps"): on the eval base model's 12 writers, three seeds, it removed 72.6% of the errors at K = 10 and
+ * 67.7% at K = 5 for 0.03 and 0.07 MNIST points, where hard-label replay (replay-blend+prototype) removed
+ * 74.7% and 68.3% for 0.18 and 0.20 points, EWC 72.9% / 66.4% for 0.19 / 0.22, and the methods that cost
+ * less MNIST (classifier, adapter) removed 52-66%. Every other method stays selectable by its options.
  */
 export const LAYER_PRESETS = {
   /** Every layer. */
