@@ -1,4 +1,4 @@
-import { buildNetwork, imageAsFloats, imageToNetworkInput, Network, type ImageDataset, type NetworkSpec, type Weights } from '../engine/index.ts';
+import { buildNetwork, imageAsFloats, imageToNetworkInput, Network, softmaxInto, type ImageDataset, type NetworkSpec, type Weights } from '../engine/index.ts';
 
 /**
  * Replay by distillation: MNIST digits that the fine-tune keeps seeing, not with their hard labels but with
@@ -38,14 +38,7 @@ export function buildDistillation(spec: NetworkSpec, baseWeights: Weights, digit
   for (let from = 0; from < digits.count; from += batch) {
     const n = Math.min(batch, digits.count - from);
     const { scores } = teacher.forward(input.subarray(from * size, (from + n) * size), n);
-    for (let k = 0; k < n; k++) {
-      const row = targets.subarray((from + k) * classes, (from + k + 1) * classes);
-      let max = -Infinity;
-      for (let c = 0; c < classes; c++) max = Math.max(max, (sign * scores[k * classes + c]) / temperature);
-      let sum = 0;
-      for (let c = 0; c < classes; c++) sum += row[c] = Math.exp((sign * scores[k * classes + c]) / temperature - max);
-      for (let c = 0; c < classes; c++) row[c] /= sum;
-    }
+    softmaxInto(n, classes, scores, sign / temperature, targets.subarray(from * classes, (from + n) * classes));
   }
   return { input, targets, count: digits.count, temperature, weight };
 }
